@@ -1,0 +1,230 @@
+-- The one schema: the truth for storage. Applying it is idempotent (IF NOT EXISTS everywhere);
+-- SCHEMA_VERSION in db/schema.py names the version this file describes.
+-- Conventions: ids are text (CRM ids are text: zcrm_…, 006…, Fxiaoke hex); timestamps are local
+-- wall-clock TIMESTAMP (the 案场's time zone); amounts are DOUBLE in the currency of `currency`
+-- (元 for CNY); stage columns hold canonical keys (lead … payment, see ingest/stages.py).
+
+CREATE TABLE IF NOT EXISTS schema_version (
+    version     INTEGER PRIMARY KEY,
+    applied_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- Key/value settings: as_of date of the data, currency, won_stage, min_n, selling-day rules.
+CREATE TABLE IF NOT EXISTS settings (
+    key    VARCHAR PRIMARY KEY,
+    value  VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS projects (
+    project_id  VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    phase       VARCHAR,
+    developer   VARCHAR
+);
+
+-- basis: how the 案场 split its consultants; phase is set for stage-based groups only and names
+-- the funnel phase the group owns (initial_contact / follow_up / closing).
+CREATE TABLE IF NOT EXISTS groups (
+    group_id    VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    basis       VARCHAR NOT NULL CHECK (basis IN ('stage', 'project', 'customer_type', 'region', 'other')),
+    project_id  VARCHAR,
+    phase       VARCHAR CHECK (phase IS NULL OR phase IN ('initial_contact', 'follow_up', 'closing')),
+    sort_order  INTEGER NOT NULL DEFAULT 0
+);
+
+-- role: manager 案场经理 / leader 组长 / deputy 副组长 / analyst 数据分析员 / consultant 置业顾问
+CREATE TABLE IF NOT EXISTS staff (
+    staff_id        VARCHAR PRIMARY KEY,
+    name            VARCHAR NOT NULL,
+    role            VARCHAR NOT NULL,
+    active          BOOLEAN NOT NULL DEFAULT TRUE,
+    hired_on        DATE,
+    left_on         DATE,
+    source_system   VARCHAR
+);
+
+-- Membership history. valid_to is exclusive; NULL means current. One row per stint.
+CREATE TABLE IF NOT EXISTS memberships (
+    staff_id       VARCHAR NOT NULL,
+    group_id       VARCHAR NOT NULL,
+    role_in_group  VARCHAR NOT NULL,
+    valid_from     DATE NOT NULL,
+    valid_to       DATE,
+    PRIMARY KEY (staff_id, valid_from)
+);
+
+-- source_channel: natural 自然到访 / agency 渠道 / referral 老带新 / online 网络 / phone 来电
+-- customer_type: first_home 刚需 / upgrade 改善 / investment 投资 (or the export's own words)
+CREATE TABLE IF NOT EXISTS customers (
+    customer_id       VARCHAR PRIMARY KEY,
+    source_system     VARCHAR NOT NULL,
+    source_record_id  VARCHAR NOT NULL,
+    name              VARCHAR,
+    phone             VARCHAR,
+    source_channel    VARCHAR,
+    customer_type     VARCHAR,
+    grade             VARCHAR,
+    intent_layout     VARCHAR,
+    intent_area_sqm   DOUBLE,
+    intent_budget     DOUBLE,
+    region            VARCHAR,
+    created_at        TIMESTAMP,
+    batch_id          INTEGER,
+    UNIQUE (source_system, source_record_id)
+);
+
+-- A deal (商机). outcome: open / won / lost. stage is the canonical key of the furthest stage
+-- reached (a lost deal keeps it); source_stage is the export's own words, NULL stage when the
+-- stage map does not know them. group_id: the group its owner was in at created_at;
+-- closing_group_id: the group of the owner at won_at / lost_at (they differ for stage-split groups,
+-- where the deal is handed on). Both are derived from memberships (db/attribution.py) or, without
+-- a roster, from the export's department column.
+CREATE TABLE IF NOT EXISTS deals (
+    deal_id           VARCHAR PRIMARY KEY,
+    source_system     VARCHAR NOT NULL,
+    source_record_id  VARCHAR NOT NULL,
+    name              VARCHAR,
+    customer_id       VARCHAR,
+    owner_staff_id    VARCHAR,
+    creator_staff_id  VARCHAR,
+    department        VARCHAR,
+    group_id          VARCHAR,
+    closing_group_id  VARCHAR,
+    project_id        VARCHAR,
+    stage             VARCHAR,
+    source_stage      VARCHAR,
+    outcome           VARCHAR NOT NULL CHECK (outcome IN ('open', 'won', 'lost')),
+    amount            DOUBLE,
+    currency          VARCHAR,
+    created_at        TIMESTAMP NOT NULL,
+    stage_entered_at  TIMESTAMP,
+    won_at            TIMESTAMP,
+    lost_at           TIMESTAMP,
+    lost_reason       VARCHAR,
+    next_follow_at    TIMESTAMP,
+    updated_at        TIMESTAMP,
+    batch_id          INTEGER,
+    UNIQUE (source_system, source_record_id)
+);
+
+-- Stage history: one row per stage a deal entered (backward moves included).
+CREATE TABLE IF NOT EXISTS stage_events (
+    deal_id       VARCHAR NOT NULL,
+    entered_at    TIMESTAMP NOT NULL,
+    from_stage    VARCHAR,
+    to_stage      VARCHAR NOT NULL,
+    source_stage  VARCHAR,
+    staff_id      VARCHAR,
+    batch_id      INTEGER,
+    PRIMARY KEY (deal_id, entered_at, to_stage)
+);
+
+-- Ownership history of a deal (hand-offs between stage-split groups, re-assignments).
+CREATE TABLE IF NOT EXISTS ownership_events (
+    deal_id         VARCHAR NOT NULL,
+    changed_at      TIMESTAMP NOT NULL,
+    from_staff_id   VARCHAR,
+    to_staff_id     VARCHAR NOT NULL,
+    batch_id        INTEGER,
+    PRIMARY KEY (deal_id, changed_at)
+);
+
+-- kind: call 来电 / first_visit 首访 / revisit 复访 / phone 电话 / wechat 微信 / viewing 带看 / meeting / task
+-- group_id: the group the staff member was in at occurred_at.
+CREATE TABLE IF NOT EXISTS activities (
+    activity_id       VARCHAR PRIMARY KEY,
+    source_system     VARCHAR NOT NULL,
+    source_record_id  VARCHAR NOT NULL,
+    deal_id           VARCHAR,
+    customer_id       VARCHAR,
+    staff_id          VARCHAR,
+    group_id          VARCHAR,
+    kind              VARCHAR NOT NULL,
+    occurred_at       TIMESTAMP NOT NULL,
+    next_follow_at    TIMESTAMP,
+    note              VARCHAR,
+    batch_id          INTEGER,
+    UNIQUE (source_system, source_record_id)
+);
+
+CREATE TABLE IF NOT EXISTS surveys (
+    survey_id         VARCHAR PRIMARY KEY,
+    source_system     VARCHAR NOT NULL,
+    source_record_id  VARCHAR NOT NULL,
+    customer_id       VARCHAR,
+    deal_id           VARCHAR,
+    staff_id          VARCHAR,
+    group_id          VARCHAR,
+    answered_at       TIMESTAMP NOT NULL,
+    csat              SMALLINT CHECK (csat IS NULL OR csat BETWEEN 1 AND 5),
+    nps               SMALLINT CHECK (nps IS NULL OR nps BETWEEN 0 AND 10),
+    comment           VARCHAR,
+    batch_id          INTEGER,
+    UNIQUE (source_system, source_record_id)
+);
+
+-- scope: group / staff / project; month: first day of the month; metric: a metric id.
+CREATE TABLE IF NOT EXISTS targets (
+    scope     VARCHAR NOT NULL CHECK (scope IN ('group', 'staff', 'project')),
+    scope_id  VARCHAR NOT NULL,
+    month     DATE NOT NULL,
+    metric    VARCHAR NOT NULL,
+    value     DOUBLE NOT NULL,
+    PRIMARY KEY (scope, scope_id, month, metric)
+);
+
+CREATE SEQUENCE IF NOT EXISTS import_batch_ids START 1;
+
+-- status: done / undone. counts describe what the batch did to the records it touched.
+CREATE TABLE IF NOT EXISTS import_batches (
+    batch_id        INTEGER PRIMARY KEY DEFAULT nextval('import_batch_ids'),
+    file_name       VARCHAR NOT NULL,
+    sha256          VARCHAR NOT NULL,
+    source_system   VARCHAR NOT NULL,
+    entity          VARCHAR NOT NULL,
+    rows_read       INTEGER NOT NULL DEFAULT 0,
+    rows_inserted   INTEGER NOT NULL DEFAULT 0,
+    rows_updated    INTEGER NOT NULL DEFAULT 0,
+    rows_unchanged  INTEGER NOT NULL DEFAULT 0,
+    rows_rejected   INTEGER NOT NULL DEFAULT 0,
+    status          VARCHAR NOT NULL DEFAULT 'done',
+    imported_at     TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    imported_by     VARCHAR
+);
+
+-- Rows a batch could not read: line number in the file, the reason, the raw text.
+CREATE TABLE IF NOT EXISTS import_rejects (
+    batch_id  INTEGER NOT NULL,
+    line_no   INTEGER NOT NULL,
+    reason    VARCHAR NOT NULL,
+    raw       VARCHAR,
+    PRIMARY KEY (batch_id, line_no)
+);
+
+-- Before-images of the records a batch changed, so that a batch can be undone.
+-- before_json is NULL when the batch inserted the record.
+CREATE TABLE IF NOT EXISTS import_changes (
+    batch_id     INTEGER NOT NULL,
+    table_name   VARCHAR NOT NULL,
+    record_id    VARCHAR NOT NULL,
+    before_json  VARCHAR,
+    PRIMARY KEY (batch_id, table_name, record_id)
+);
+
+-- The user's stage mappings, added to the shipped defaults: source stage words → canonical key or 'lost'.
+CREATE TABLE IF NOT EXISTS stage_map (
+    source_system  VARCHAR NOT NULL,
+    source_stage   VARCHAR NOT NULL,
+    stage          VARCHAR NOT NULL,
+    PRIMARY KEY (source_system, source_stage)
+);
+
+-- Column-mapping profiles for "anything else" files, found again by their header signature.
+CREATE TABLE IF NOT EXISTS mapping_profiles (
+    name              VARCHAR PRIMARY KEY,
+    header_signature  VARCHAR NOT NULL,
+    entity            VARCHAR NOT NULL,
+    mapping_json      VARCHAR NOT NULL,
+    created_at        TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
