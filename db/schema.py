@@ -24,12 +24,13 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> int:
 
 def stored_schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The highest schema version recorded in the database (0 for an empty database)."""
+    # fetchall, not fetchone: an unfinished result would block con.sql() on this connection.
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return 0
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
 
 
 def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:

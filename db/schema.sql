@@ -228,3 +228,15 @@ CREATE TABLE IF NOT EXISTS mapping_profiles (
     mapping_json      VARCHAR NOT NULL,
     created_at        TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- Stage-history rows whose source stage the stage map did not know at import (added by the import
+-- layer): kept so that mapping the stage later (db/imports.map_stage) turns them into stage_events.
+CREATE TABLE IF NOT EXISTS pending_stage_events (
+    deal_id        VARCHAR NOT NULL,
+    entered_at     TIMESTAMP NOT NULL,
+    source_system  VARCHAR NOT NULL,
+    source_stage   VARCHAR NOT NULL,
+    staff_id       VARCHAR,
+    batch_id       INTEGER,
+    PRIMARY KEY (deal_id, entered_at, source_stage)
+);

@@ -1,0 +1,41 @@
+"""The frame: page config, language, global filters, and the navigation over `pages/`.
+
+Runs on every rerun before the page. Pages are listed explicitly, so Streamlit's automatic
+discovery of `pages/` is off and there is exactly one navigation.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.context import PageContext, load_choices, set_page_context
+from ui.i18n import t
+from ui.state import current_lang, global_filters, language_switch
+
+# (file, i18n key of the title, icon, url path, section)
+PAGES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("pages/overview.py", "page_overview", ":material/dashboard:", "overview", "section_main"),
+)
+
+
+def navigation(lang: str):
+    sections: dict[str, list] = {}
+    for index, (path, title_key, icon, url_path, section_key) in enumerate(PAGES):
+        page = st.Page(path, title=t(title_key, lang), icon=icon, url_path=url_path,
+                       default=index == 0)
+        sections.setdefault(t(section_key, lang), []).append(page)
+    return st.navigation(sections)
+
+
+def main() -> None:
+    st.set_page_config(page_title=t("app_title", current_lang()), page_icon="🏘️", layout="wide")
+    page = navigation(current_lang())
+    with st.sidebar:
+        lang = language_switch()
+        choices = load_choices()
+        filters = global_filters(choices, lang)
+    set_page_context(PageContext(lang=lang, filters=filters, choices=choices))
+    page.run()
+
+
+main()

@@ -1,0 +1,63 @@
+"""总览 Overview: KPI cards against the previous window, the groups at a glance, weekly trend."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.kpis import kpi_table
+from analytics.registry import METRICS
+from db import catalog
+from db.queries import kpi_aggregates, kpi_trend
+from ui import tables
+from ui.charts import group_colors, trend_by_group
+from ui.components import draw_cards, empty_state, freshness_line
+from ui.context import page_context
+from ui.database import load
+from ui.i18n import t
+from ui.kpi_cards import card_texts
+
+TREND_METRICS = ("first_visits", "deals", "won_deals", "won_amount")
+
+ctx = page_context()
+lang, filters = ctx.lang, ctx.filters
+
+st.title(t("page_overview", lang))
+freshness_line(load(catalog.freshness), lang)
+st.caption(t("window_caption", lang, start=filters.start.isoformat(), end=filters.end.isoformat(),
+             days=filters.days))
+
+current = kpi_table(load(kpi_aggregates, filters, "total"), "total").iloc[0]
+previous = kpi_table(load(kpi_aggregates, filters.previous(), "total"), "total").iloc[0]
+if current["deals"] == 0 and current["first_visits"] == 0 and current["won_deals"] == 0:
+    empty_state(lang)
+    st.stop()
+
+draw_cards(card_texts(current, previous, METRICS, lang),
+           {metric_id: metric.higher_is_better for metric_id, metric in METRICS.items()})
+
+groups = load(catalog.groups)
+colors = group_colors(list(groups["group_id"]))
+names = dict(zip(groups["group_id"], groups["name"], strict=True))
+
+table_column, trend_column = st.columns([5, 6])
+with table_column:
+    st.subheader(t("group_table", lang))
+    by_group = kpi_table(load(kpi_aggregates, filters, "group"), "group")
+    frame, config = tables.group_kpi_table(by_group, groups, lang)
+    st.dataframe(frame, column_config=config, hide_index=True, width="stretch")
+    st.caption(t("interval_help", lang) + " · " + t("metric_dictionary_hint", lang))
+with trend_column:
+    metric_id = st.segmented_control(
+        t("trend_metric", lang), TREND_METRICS, default="won_deals", key="overview_trend_metric",
+        format_func=lambda m: METRICS[m].label_en if lang == "en" else METRICS[m].label_zh,
+    ) or "won_deals"
+    trend = load(kpi_trend, filters, "week", metric_id)
+    metric = METRICS[metric_id]
+    unit = t("unit_wan_yuan", lang) if metric_id == "won_amount" else t("unit_deals", lang)
+    if metric_id == "won_amount":
+        trend = trend.assign(value=trend["value"] / 1e4)
+    figure = trend_by_group(
+        trend, x="period", y="value", group_names=names, colors=colors,
+        title=f"{t('weekly_trend', lang)} · {metric.label_en if lang == 'en' else metric.label_zh}",
+        y_title=unit, x_title=t("week", lang), hover_format=",.1f" if metric_id == "won_amount" else ",.0f")
+    st.plotly_chart(figure, width="stretch", key="overview_trend")

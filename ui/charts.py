@@ -1,0 +1,51 @@
+"""Plotly figure builders: DataFrame in, `go.Figure` out; no Streamlit.
+
+A group keeps its colour on every chart: colours are assigned from the groups' fixed order (their
+sort_order in the database), not from what happens to be in a frame.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe-Ito-like palette: distinguishable for colour-blind viewers and on a projector.
+PALETTE: tuple[str, ...] = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#7F7F7F", "#8C564B",
+)
+FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
+
+
+def group_colors(group_ids: list[str]) -> dict[str, str]:
+    """group_id → colour, stable for a given ordered list of all groups."""
+    return {group_id: PALETTE[index % len(PALETTE)] for index, group_id in enumerate(group_ids)}
+
+
+def base_layout(fig: go.Figure, title: str, *, y_title: str = "", x_title: str = "",
+                font_size: int = 13) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT_FAMILY, "size": font_size},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        hovermode="x unified",
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(title_text=x_title, showgrid=False)
+    fig.update_yaxes(title_text=y_title, gridcolor="#e5e5e5", rangemode="tozero")
+    return fig
+
+
+def trend_by_group(frame: pd.DataFrame, *, x: str, y: str, group_names: dict[str, str],
+                   colors: dict[str, str], title: str, y_title: str, x_title: str,
+                   hover_format: str = ",.0f") -> go.Figure:
+    """One line per group of `y` over `x`; `frame` has columns x, 'group', y."""
+    fig = go.Figure()
+    for group_id, part in frame.groupby("group", sort=False):
+        fig.add_trace(go.Scatter(
+            x=part[x], y=part[y], mode="lines+markers", name=group_names.get(group_id, group_id),
+            line={"color": colors.get(group_id, PALETTE[-1]), "width": 2}, marker={"size": 5},
+            hovertemplate=f"%{{y:{hover_format}}}<extra>{group_names.get(group_id, group_id)}</extra>",
+        ))
+    return base_layout(fig, title, y_title=y_title, x_title=x_title)
