@@ -11,6 +11,7 @@ import streamlit as st
 from ui.context import PageContext, load_choices, set_page_context
 from ui.i18n import t
 from ui.state import current_lang, global_filters, language_switch
+from ui.theme import BASE_CSS
 
 # (file, i18n key of the title, icon, url path, section)
 PAGES: tuple[tuple[str, str, str, str, str], ...] = (
@@ -29,6 +30,7 @@ def navigation(lang: str):
 
 def main() -> None:
     st.set_page_config(page_title=t("app_title", current_lang()), page_icon="🏘️", layout="wide")
+    st.html(BASE_CSS)
     page = navigation(current_lang())
     with st.sidebar:
         lang = language_switch()

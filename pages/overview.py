@@ -7,7 +7,7 @@ import streamlit as st
 from analytics.kpis import kpi_table
 from analytics.registry import METRICS
 from db import catalog
-from db.queries import kpi_aggregates, kpi_trend
+from db.queries import kpi_aggregates
 from ui import tables
 from ui.charts import group_colors, trend_by_group
 from ui.components import draw_cards, empty_state, freshness_line
@@ -22,7 +22,11 @@ ctx = page_context()
 lang, filters = ctx.lang, ctx.filters
 
 st.title(t("page_overview", lang))
-freshness_line(load(catalog.freshness), lang)
+freshness = load(catalog.freshness)
+if freshness["deals"] == 0:
+    empty_state(lang, "no_database")
+    st.stop()
+freshness_line(freshness, lang)
 st.caption(t("window_caption", lang, start=filters.start.isoformat(), end=filters.end.isoformat(),
              days=filters.days))
 
@@ -39,11 +43,12 @@ groups = load(catalog.groups)
 colors = group_colors(list(groups["group_id"]))
 names = dict(zip(groups["group_id"], groups["name"], strict=True))
 
-table_column, trend_column = st.columns([5, 6])
+table_column, trend_column = st.container(), st.container()
 with table_column:
     st.subheader(t("group_table", lang))
     by_group = kpi_table(load(kpi_aggregates, filters, "group"), "group")
-    frame, config = tables.group_kpi_table(by_group, groups, lang)
+    shown = groups[groups["group_id"].isin(by_group["group"])]
+    frame, config = tables.group_kpi_table(by_group, shown, lang)
     st.dataframe(frame, column_config=config, hide_index=True, width="stretch")
     st.caption(t("interval_help", lang) + " · " + t("metric_dictionary_hint", lang))
 with trend_column:
@@ -51,7 +56,8 @@ with trend_column:
         t("trend_metric", lang), TREND_METRICS, default="won_deals", key="overview_trend_metric",
         format_func=lambda m: METRICS[m].label_en if lang == "en" else METRICS[m].label_zh,
     ) or "won_deals"
-    trend = load(kpi_trend, filters, "week", metric_id)
+    weekly = load(kpi_aggregates, filters, ("week", "group"))
+    trend = weekly.dropna(subset=["group"]).rename(columns={"week": "period", metric_id: "value"})
     metric = METRICS[metric_id]
     unit = t("unit_wan_yuan", lang) if metric_id == "won_amount" else t("unit_deals", lang)
     if metric_id == "won_amount":

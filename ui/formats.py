@@ -25,11 +25,13 @@ def percent(value, digits: int = 1) -> str:
 
 
 def money(value, lang: str = "zh") -> str:
-    """Amounts in 元: '1,234.5 万元' in Chinese, '12.35 M CNY' in English."""
+    """Amounts in 元: '1,234.5 万元' (from 1 亿 on: '6.57 亿元') in Chinese, '¥12.35M' in English."""
     if is_missing(value):
         return DASH
     if lang == "en":
-        return f"{value / 1e6:,.2f} M CNY"
+        return f"¥{value / 1e6:,.2f}M"
+    if abs(value) >= 1e8:
+        return f"{value / 1e8:,.2f} 亿元"
     return f"{value / 1e4:,.1f} 万元"
 
 

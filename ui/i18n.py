@@ -56,6 +56,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "unit_deals": ("个", "deals"),
     "unit_days": ("天", "days"),
     "unit_score": ("分", "pts"),
+    "not_applicable_stage_group": ("不适用（按阶段分工，见转化漏斗）", "n/a (stage-split: see Funnel)"),
     "interval_help": ("括号内为 95% 置信区间（Wilson）", "Brackets: 95% Wilson interval"),
     "metric_dictionary_hint": ("指标口径见“指标口径”页", "Definitions: see the Metric dictionary page"),
 }

@@ -1,0 +1,78 @@
+"""总览 Overview in AppTest on the demo: the cards equal plain SQL for a fixed window."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tests.pages.apptest import metric_values, plotly_figures, run_app
+
+# 上月 relative to the demo's as-of date 2026-11-25 is October 2026.
+OCTOBER = ("2026-10-01", "2026-11-01")
+
+
+def _october_truth(db_path) -> dict:
+    """The six card numbers for October 2026, each by its own independent SQL query."""
+    window = "{col} >= ?::TIMESTAMP AND {col} < ?::TIMESTAMP"
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        def scalar(sql, col):
+            return con.execute(sql.format(w=window.format(col=col)), list(OCTOBER)).fetchone()[0]
+        return {
+            "deals": scalar("SELECT count(*) FROM deals WHERE {w}", "created_at"),
+            "first_visits": scalar("SELECT count(*) FROM activities WHERE kind = 'first_visit' AND {w}",
+                                   "occurred_at"),
+            "won": scalar("SELECT count(*) FROM deals WHERE outcome = 'won' AND {w}", "won_at"),
+            "lost": scalar("SELECT count(*) FROM deals WHERE outcome = 'lost' AND {w}", "lost_at"),
+            "won_amount": scalar("SELECT sum(amount) FROM deals WHERE outcome = 'won' AND {w}", "won_at"),
+            "csat": scalar("SELECT avg(csat) FROM surveys WHERE {w}", "answered_at"),
+        }
+
+
+@pytest.fixture(scope="module")
+def october(demo_db_path):
+    return _october_truth(demo_db_path)
+
+
+def test_the_overview_cards_show_octobers_numbers_from_sql(monkeypatch, demo_db_path, october):
+    app = run_app(monkeypatch, demo_db_path, {"preset": "last_month"})
+    assert not app.exception, app.exception
+    cards = metric_values(app)
+    assert cards["商机数"] == f"{october['deals']:,} 个"
+    assert cards["首访数"] == f"{october['first_visits']:,}"
+    assert cards["成交数"] == f"{october['won']:,} 个"
+    # above 1 亿 (1e8 元) money reads in 亿元 with two decimals
+    assert cards["成交金额"] == f"{october['won_amount'] / 1e8:,.2f} 亿元"
+    closed = october["won"] + october["lost"]
+    assert cards["赢率"] == f"{october['won'] / closed * 100:.1f}%"
+    assert cards["满意度"] == f"{october['csat']:.2f} / 5"
+
+
+def test_the_overview_draws_a_weekly_trend_with_one_line_per_group(monkeypatch, demo_db_path):
+    app = run_app(monkeypatch, demo_db_path, {"preset": "last_90_days"})
+    assert not app.exception, app.exception
+    (figure,) = plotly_figures(app)
+    names = {trace["name"] for trace in figure["data"]}
+    assert names <= {"初期接触组", "跟进组", "成交组", "刚需组", "改善组"}
+    assert {"成交组", "刚需组"} <= names   # the groups that win deals
+
+
+def test_a_group_filter_in_the_url_narrows_the_cards(monkeypatch, demo_db_path):
+    everyone = metric_values(run_app(monkeypatch, demo_db_path, {"preset": "last_month"}))
+    only_b_first = run_app(monkeypatch, demo_db_path, {"preset": "last_month", "group": "B-FIRST"})
+    assert not only_b_first.exception
+    narrowed = metric_values(only_b_first)
+    as_number = lambda text: int(text.split()[0].replace(",", ""))  # noqa: E731
+    assert 0 < as_number(narrowed["商机数"]) < as_number(everyone["商机数"])
+
+
+def test_the_overview_speaks_english_when_asked(monkeypatch, demo_db_path):
+    app = run_app(monkeypatch, demo_db_path, {"preset": "last_month", "lang": "en"})
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    assert "Won amount" in metric_values(app) or "Won deals" in metric_values(app)
+
+
+def test_an_empty_database_says_what_to_do(monkeypatch, tmp_path):
+    app = run_app(monkeypatch, tmp_path / "empty.duckdb")
+    assert not app.exception
+    assert any("导入" in info.value for info in app.info)
