@@ -16,6 +16,7 @@ from ui.theme import BASE_CSS
 # (file, i18n key of the title, icon, url path, section)
 PAGES: tuple[tuple[str, str, str, str, str], ...] = (
     ("pages/overview.py", "page_overview", ":material/dashboard:", "overview", "section_main"),
+    ("pages/dictionary.py", "page_dictionary", ":material/menu_book:", "dictionary", "section_data"),
 )
 
 
