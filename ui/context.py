@@ -19,6 +19,7 @@ class PageContext:
     lang: str
     filters: Filters
     choices: Choices
+    privacy: bool = False
 
 
 def load_choices() -> Choices:

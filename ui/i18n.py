@@ -25,6 +25,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "section_main": ("看板", "Dashboards"),
     "section_data": ("数据", "Data"),
     "page_overview": ("总览", "Overview"),
+    "page_compare": ("小组对比", "Group comparison"),
+    "page_funnel": ("转化漏斗", "Funnel"),
+    "page_people": ("顾问", "People"),
+    "page_satisfaction": ("满意度", "Satisfaction"),
+    "page_targets": ("目标与进度", "Targets & pacing"),
+    "page_explorer": ("趋势探索", "Explorer"),
+    "page_import": ("数据导入", "Import"),
+    "section_analysis": ("分析", "Analysis"),
     "preset_this_week": ("本周", "This week"),
     "preset_last_week": ("上周", "Last week"),
     "preset_this_month": ("本月", "This month"),
@@ -76,6 +84,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lower_is_better": ("越低越好", "lower is better"),
     "computed_by": ("计算函数", "computed by"),
     "show_sql": ("查看取数 SQL", "Show the SQL"),
+    "privacy_mode": ("隐私模式", "Privacy mode"),
+    "privacy_help": ("客户姓名显示为固定化名，电话打码，备注与评价隐藏；适用于所有页面、下载与报告。",
+                     "Customer names become stable pseudonyms, phones are masked, notes and comments are "
+                     "hidden, on every page, download and report."),
+    "privacy_badge": ("隐私模式已开启", "Privacy mode on"),
     "interval_help": ("括号内为 95% 置信区间（Wilson）", "Brackets: 95% Wilson interval"),
     "metric_dictionary_hint": ("指标口径见“指标口径”页", "Definitions: see the Metric dictionary page"),
 }
@@ -120,6 +133,32 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
     "analyst": ("数据分析员", "Analyst"),
     "consultant": ("置业顾问", "Consultant"),
 }
+
+
+def _merge_area_strings() -> None:
+    """Add the per-area tables in ui/strings/; a key defined twice is a bug."""
+    from ui.strings import (
+        alerts,
+        compare,
+        drilldown,
+        explorer,
+        funnel,
+        imports,
+        people,
+        satisfaction,
+        targets,
+        weekly,
+    )
+
+    for module in (alerts, compare, drilldown, explorer, funnel, imports, people, satisfaction,
+                   targets, weekly):
+        clash = STRINGS.keys() & module.STRINGS.keys()
+        if clash:
+            raise KeyError(f"{module.__name__} redefines {sorted(clash)}")
+        STRINGS.update(module.STRINGS)
+
+
+_merge_area_strings()
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:

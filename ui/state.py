@@ -42,7 +42,8 @@ def _state() -> dict:
 def _state_from_url() -> dict:
     params = st.query_params
     state = {"lang": params.get("lang", DEFAULT_LANG), "preset": params.get("preset", DEFAULT_PRESET),
-             "start": params.get("from"), "end": params.get("to")}
+             "start": params.get("from"), "end": params.get("to"),
+             "privacy": params.get("privacy") == "1"}
     if state["lang"] not in LANGS:
         state["lang"] = DEFAULT_LANG
     if state["preset"] not in PRESETS:
@@ -65,6 +66,19 @@ def language_switch() -> str:
              format_func=lambda code: "中文" if code == "zh" else "English",
              on_change=lambda: state.update(lang=st.session_state["w_lang"]))
     return state["lang"]
+
+
+def privacy_switch(lang: str) -> bool:
+    """The 隐私模式 toggle (pseudonyms, masked phones, hidden notes), kept in the URL."""
+    state = _state()
+    st.session_state["w_privacy"] = state["privacy"]
+    st.toggle(t("privacy_mode", lang), key="w_privacy", help=t("privacy_help", lang),
+              on_change=lambda: state.update(privacy=st.session_state["w_privacy"]))
+    if state["privacy"]:
+        st.query_params["privacy"] = "1"
+    elif "privacy" in st.query_params:
+        del st.query_params["privacy"]
+    return state["privacy"]
 
 
 def _sync(state_key: str, widget_key: str):
@@ -134,7 +148,9 @@ def global_filters(choices: Choices, lang: str) -> Filters:
 
 def _reset() -> None:
     lang = current_lang()
+    privacy = _state()["privacy"]   # reset clears filters, never switches privacy off by surprise
     st.session_state[_STATE] = {"lang": lang, "preset": DEFAULT_PRESET, "start": None, "end": None,
+                                "privacy": privacy,
                                 **{key: () for key in _LIST_PARAMS.values()}}
 
 

@@ -1,0 +1,4 @@
+"""Interface text of the targets pages: key -> (中文, English)."""
+
+STRINGS: dict[str, tuple[str, str]] = {
+}
