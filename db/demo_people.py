@@ -55,12 +55,17 @@ GIVEN = list("伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂
              "梓涵子轩然睿思雨嘉诗悦欢志新海波宁晓丹阳林峰亮春秋云梅兰荣庆德成凤健昊泽语彤可心铭岚")
 
 
-def chinese_names(rng: np.random.Generator, n: int) -> np.ndarray:
+# Staff given names use their own characters, so no customer is ever named like a consultant: a
+# privacy test that searches every output for customer names must not trip on staff names.
+STAFF_GIVEN = list("远豪婉清东立永卫雅琴梦瑶坤振旭辰琦玮璐蕾薇鑫鸿翔毅岩舒蓓璇楠")
+
+
+def chinese_names(rng: np.random.Generator, n: int, given: list[str] = GIVEN) -> np.ndarray:
     """n names: a surname (common ones likelier) and one or two given-name characters."""
     weights = 1.0 / np.arange(1, len(SURNAMES) + 1) ** 0.7
     surname = np.array(SURNAMES)[rng.choice(len(SURNAMES), size=n, p=weights / weights.sum())]
-    first = np.array(GIVEN)[rng.integers(0, len(GIVEN), size=n)]
-    second = np.array(GIVEN)[rng.integers(0, len(GIVEN), size=n)]
+    first = np.array(given)[rng.integers(0, len(given), size=n)]
+    second = np.array(given)[rng.integers(0, len(given), size=n)]
     second = np.where(rng.random(n) < 0.65, second, "")
     return np.char.add(np.char.add(surname, first), second).astype(object)
 
@@ -69,7 +74,7 @@ def unique_names(rng: np.random.Generator, n: int) -> list[str]:
     """n distinct names, in draw order (staff must be told apart)."""
     names: list[str] = []
     while len(names) < n:
-        for name in chinese_names(rng, 2 * n):
+        for name in chinese_names(rng, 2 * n, STAFF_GIVEN):
             if name not in names and len(names) < n:
                 names.append(str(name))
     return names

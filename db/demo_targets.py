@@ -2,9 +2,9 @@
 
 A group's typical level for a month is the mean of its actuals over the full months around it
 (±2); months from the as-of month on use the six full months before it, which is why B-FIRST's
-November 2026 target ignores its losing streak. Stage groups A-INIT and A-FOLLOW carry project A's
-won target (shared: the win happens in 成交组, but all three phases work for it); A-INIT also has
-a first-visit target.
+November 2026 target ignores its losing streak. Stage groups are set targets for the work of
+their own phase, since the win itself happens in 成交组: A-INIT 初期接触组 on first visits,
+A-FOLLOW 跟进组 on visits (its revisits); the groups that close deals on won deals and won amount.
 """
 
 from __future__ import annotations
@@ -17,17 +17,19 @@ import pandas as pd
 
 from db.demo_calendar import Calendar, month_starts
 
-SHARED_WON = {"A-INIT": "PA", "A-FOLLOW": "PA"}
-ROUNDING = {"won_deals": 0, "won_amount": -5, "first_visits": -1}
+# Groups whose targets are activity counts: group → (metric, activity kinds counted).
+ACTIVITY_TARGETS = {"A-INIT": ("first_visits", ("first_visit",)),
+                    "A-FOLLOW": ("visits", ("first_visit", "revisit"))}
+ROUNDING = {"won_deals": 0, "won_amount": -5, "first_visits": -1, "visits": -1}
 
 _WON = """
     SELECT closing_group_id AS group_id, project_id, date_trunc('month', won_at) AS month,
            count(*) AS won_deals, sum(amount) AS won_amount
     FROM deals WHERE outcome = 'won' GROUP BY ALL
 """
-_FIRST_VISITS = """
-    SELECT group_id, date_trunc('month', occurred_at) AS month, count(*) AS first_visits
-    FROM activities WHERE kind = 'first_visit' AND group_id = 'A-INIT' GROUP BY ALL
+_ACTIVITIES = """
+    SELECT date_trunc('month', occurred_at) AS month, count(*) AS actual
+    FROM activities WHERE group_id = ? AND list_contains(?, kind) GROUP BY ALL
 """
 
 
@@ -37,15 +39,15 @@ def _actuals(con: duckdb.DuckDBPyConnection, groups: list[str], months: list[dat
     won["month"] = pd.to_datetime(won["month"]).dt.date
     rows = []
     for group in groups:
-        if group in SHARED_WON:
-            mine = won[won["project_id"] == SHARED_WON[group]].groupby("month")[["won_deals", "won_amount"]].sum()
-        else:
-            mine = won[won["group_id"] == group].groupby("month")[["won_deals", "won_amount"]].sum()
+        if group in ACTIVITY_TARGETS:
+            metric, kinds = ACTIVITY_TARGETS[group]
+            done = con.execute(_ACTIVITIES, [group, list(kinds)]).df()
+            done["month"] = pd.to_datetime(done["month"]).dt.date
+            rows.append(((group, metric), done.set_index("month")["actual"].reindex(months, fill_value=0)))
+            continue
+        mine = won[won["group_id"] == group].groupby("month")[["won_deals", "won_amount"]].sum()
         for metric in ("won_deals", "won_amount"):
             rows.append(((group, metric), mine[metric].reindex(months, fill_value=0.0)))
-    visits = con.execute(_FIRST_VISITS).df()
-    visits["month"] = pd.to_datetime(visits["month"]).dt.date
-    rows.append((("A-INIT", "first_visits"), visits.set_index("month")["first_visits"].reindex(months, fill_value=0)))
     return pd.DataFrame({key: series.astype(float).to_numpy() for key, series in rows}, index=months).T
 
 

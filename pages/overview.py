@@ -9,12 +9,14 @@ from analytics.registry import METRICS
 from db import catalog
 from db.queries import kpi_aggregates
 from ui import tables
-from ui.charts import group_colors, trend_by_group
+from ui.alerts import draw_alerts
+from ui.charts import group_colors, mark_partial_last_period, trend_by_group
 from ui.components import draw_cards, empty_state, freshness_line
 from ui.context import page_context
 from ui.database import load
 from ui.i18n import t
 from ui.kpi_cards import card_texts
+from ui.periods import trend_weeks
 
 TREND_METRICS = ("first_visits", "deals", "won_deals", "won_amount")
 
@@ -42,6 +44,7 @@ draw_cards(card_texts(current, previous, METRICS, lang),
 groups = load(catalog.groups)
 colors = group_colors(list(groups["group_id"]))
 names = dict(zip(groups["group_id"], groups["name"], strict=True))
+draw_alerts(filters, ctx.choices.as_of, names, lang, ctx.privacy)
 
 table_column, trend_column = st.container(), st.container()
 with table_column:
@@ -56,7 +59,8 @@ with trend_column:
         t("trend_metric", lang), TREND_METRICS, default="won_deals", key="overview_trend_metric",
         format_func=lambda m: METRICS[m].label_en if lang == "en" else METRICS[m].label_zh,
     ) or "won_deals"
-    weekly = load(kpi_aggregates, filters, ("week", "group"))
+    trend_window, days_in_last_week = trend_weeks(filters)
+    weekly = load(kpi_aggregates, trend_window, ("week", "group"))
     trend = weekly.dropna(subset=["group"]).rename(columns={"week": "period", metric_id: "value"})
     metric = METRICS[metric_id]
     unit = t("unit_wan_yuan", lang) if metric_id == "won_amount" else t("unit_deals", lang)
@@ -66,4 +70,7 @@ with trend_column:
         trend, x="period", y="value", group_names=names, colors=colors,
         title=f"{t('weekly_trend', lang)} · {metric.label_en if lang == 'en' else metric.label_zh}",
         y_title=unit, x_title=t("week", lang), hover_format=",.1f" if metric_id == "won_amount" else ",.0f")
+    if days_in_last_week < 7:
+        mark_partial_last_period(figure, t("partial_week", lang, end=filters.end.isoformat(),
+                                           days=days_in_last_week))
     st.plotly_chart(figure, width="stretch", key="overview_trend")

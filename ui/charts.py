@@ -49,3 +49,15 @@ def trend_by_group(frame: pd.DataFrame, *, x: str, y: str, group_names: dict[str
             hovertemplate=f"%{{y:{hover_format}}}<extra>{group_names.get(group_id, group_id)}</extra>",
         ))
     return base_layout(fig, title, y_title=y_title, x_title=x_title)
+
+
+def mark_partial_last_period(fig: go.Figure, note: str) -> go.Figure:
+    """Draw every trace's last point hollow and say why: that period is not over yet."""
+    for trace in fig.data:
+        count = len(trace.x) if trace.x is not None else 0
+        if count:
+            trace.marker.symbol = ["circle"] * (count - 1) + ["circle-open"]
+            trace.marker.size = [5] * (count - 1) + [11]
+    fig.add_annotation(text=note, xref="paper", yref="paper", x=1, y=-0.18, showarrow=False,
+                       xanchor="right", font={"size": 11, "color": "#666"})
+    return fig

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from db.filters import Filters
+
 PRESETS: tuple[str, ...] = ("this_week", "last_week", "this_month", "last_month", "last_90_days",
                             "custom")
 DEFAULT_PRESET = "last_90_days"
@@ -41,3 +43,20 @@ def preset_window(preset: str, as_of: date) -> tuple[date, date]:
 def last_full_week(as_of: date) -> tuple[date, date]:
     """Monday..Sunday of the last week that ended before `as_of`'s week."""
     return preset_window("last_week", as_of)
+
+
+TREND_WEEKS = 13
+
+
+def trend_weeks(filters: Filters, weeks: int = TREND_WEEKS) -> tuple[Filters, int]:
+    """The `weeks` calendar weeks (Monday start) ending with the window's last day, and how many
+    days of that last week the data covers (7 = a full week).
+
+    A trend of a 25-day window would be three and a half points; a quarter of whole weeks shows
+    a direction, and the unfinished last week is marked rather than read as a fall.
+    """
+    last_monday = filters.end - timedelta(days=filters.end.weekday())
+    start = last_monday - timedelta(weeks=weeks - 1)
+    trend = Filters(start, filters.end, filters.project_ids, filters.group_ids,
+                    filters.source_channels, filters.customer_types)
+    return trend, (filters.end - last_monday).days + 1

@@ -158,7 +158,8 @@ def open_deals_in_stage(con: duckdb.DuckDBPyConnection, filters: Filters, as_of:
                         min_days: float = 0.0) -> pd.DataFrame:
     """Open deals created by `as_of` with the time in their current stage, oldest stays first.
 
-    Columns: deal_id, customer_id, customer (name), owner_staff_id, owner (name), group_id,
+    Columns: deal_id, customer_id, customer (name), owner_staff_id, owner (name), group_id
+    (where the deal was created), owner_group_id (the owner's group at as_of: who holds it now),
     stage, stage_since (stage_entered_at, else the last logged entry into the stage, else
     created_at), days_in_stage (whole days from stage_since's date to as_of). Only stays of at
     least `min_days` are returned (a pre-filter that keeps the frame small). Member filters apply;
@@ -169,7 +170,9 @@ def open_deals_in_stage(con: duckdb.DuckDBPyConnection, filters: Filters, as_of:
     return frame(con, f"""
         WITH open_deals AS (
             SELECT d.deal_id, d.customer_id, c.name AS customer, d.owner_staff_id, st.name AS owner,
-                   d.group_id, d.stage,
+                   d.group_id, (SELECT m.group_id FROM memberships m WHERE m.staff_id = d.owner_staff_id
+                     AND m.valid_from <= ?::DATE AND (m.valid_to IS NULL OR m.valid_to > ?::DATE)
+                   ORDER BY m.valid_from DESC LIMIT 1) AS owner_group_id, d.stage,
                    coalesce(d.stage_entered_at,
                             (SELECT max(e.entered_at) FROM stage_events e
                               WHERE e.deal_id = d.deal_id AND e.to_stage = d.stage),
@@ -181,4 +184,4 @@ def open_deals_in_stage(con: duckdb.DuckDBPyConnection, filters: Filters, as_of:
         SELECT *, date_diff('day', CAST(stage_since AS DATE), ?::DATE) AS days_in_stage
         FROM open_deals WHERE date_diff('day', CAST(stage_since AS DATE), ?::DATE) >= ?
         ORDER BY days_in_stage DESC, deal_id
-    """, [cutoff, *params, as_of, as_of, min_days])
+    """, [as_of, as_of, cutoff, *params, as_of, as_of, min_days])

@@ -81,7 +81,7 @@ def test_table_counts_are_in_the_designed_ranges(con):
     assert count["groups"] == 5 and count["projects"] == 2
     assert 30 <= count["staff"] <= 40
     # 19 months (June 2025 … December 2026) × (5 groups × 2 metrics + A-INIT first_visits)
-    assert count["targets"] == 19 * 11
+    assert count["targets"] == 19 * 8   # 19 months × (A-INIT, A-FOLLOW: 1 metric; 3 closing groups: 2)
 
 
 def test_settings_name_the_demo_and_its_as_of_date(con):
@@ -314,3 +314,8 @@ def test_every_coded_value_comes_from_the_domain_vocabulary(con):
                                                                "viewing"}
     assert values("SELECT DISTINCT role FROM staff") == set(domain.ROLES)
     assert values("SELECT DISTINCT role_in_group FROM memberships") == {"leader", "deputy", "consultant", "analyst"}
+
+
+def test_no_customer_is_named_like_a_member_of_staff(con):
+    # Privacy checks search outputs for customer names; a consultant's name must not match one.
+    assert scalar(con, "SELECT count(*) FROM customers c JOIN staff s ON s.name = c.name") == 0

@@ -76,3 +76,26 @@ def test_an_empty_database_says_what_to_do(monkeypatch, tmp_path):
     app = run_app(monkeypatch, tmp_path / "empty.duckdb")
     assert not app.exception
     assert any("导入" in info.value for info in app.info)
+
+
+def test_the_alerts_name_the_group_designed_to_be_off_pace(monkeypatch, demo_db_path):
+    # The demo's 刚需组 (B-FIRST) is on a losing streak and off pace in November 2026; its
+    # projection is (actual / 25 elapsed days × 30) / target < 90 % (tests/db/test_demo.py).
+    app = run_app(monkeypatch, demo_db_path, {"preset": "this_month"})
+    assert not app.exception
+    texts = " ".join(markdown.value for markdown in app.markdown)
+    assert "需要关注" in " ".join(header.value for header in app.subheader)
+    assert "■ 刚需组：成交数进度落后" in texts or "■ 刚需组：成交金额进度落后" in texts
+    expander_labels = " ".join(expander.label for expander in app.expander)
+    assert "逾期未跟进" in expander_labels and "停滞商机" in expander_labels
+
+
+def test_in_privacy_mode_the_alert_lists_show_no_customer_name(monkeypatch, demo_db_path):
+    with duckdb.connect(str(demo_db_path), read_only=True) as con:
+        names = {row[0] for row in con.execute("SELECT name FROM customers").fetchall()}
+    app = run_app(monkeypatch, demo_db_path, {"preset": "this_month", "privacy": "1"})
+    assert not app.exception
+    shown = set()
+    for table in app.dataframe:
+        shown |= {str(value) for value in table.value.to_numpy().ravel()}
+    assert not (shown & names)

@@ -1,4 +1,25 @@
-"""Interface text of the alerts pages: key -> (中文, English)."""
+"""Interface text of the overview alerts: key -> (中文, English)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    "alerts_title": ("需要关注", "Needs attention"),
+    "alerts_none": ("本期没有需要关注的事项。", "Nothing needs attention in this period."),
+    "alert_pace": ("{group}：{metric}进度{status}，预计完成 {pace}（已完成 {actual} / 目标 {target}）",
+                   "{group}: {metric} {status}, projected {pace} of target ({actual} of {target})"),
+    "alert_pace_title": ("本月进度落后的小组（截至 {as_of}）", "Groups off pace this month (as of {as_of})"),
+    "alert_csat_title": ("满意度下降", "Satisfaction drops"),
+    "alert_csat": ("{group}：满意度 {now}（n={n}），前期 {before}（n={n_before}），下降 {change}",
+                   "{group}: CSAT {now} (n={n}), previously {before} (n={n_before}), down {change}"),
+    "alert_overdue_title": ("逾期未跟进：{n} 个商机", "Overdue follow-ups: {n} deals"),
+    "alert_stalled_title": ("停滞商机（超过该阶段历史 P75）：{n} 个", "Stalled deals (longer than the stage's P75): {n}"),
+    "alert_by_group": ("按当前负责小组：{parts}", "By the owner's current group: {parts}"),
+    "status_on_track": ("正常", "on track"),
+    "status_at_risk": ("有风险", "at risk"),
+    "status_off_track": ("落后", "off track"),
+    "open_targets_page": ("查看目标与进度", "Open Targets & pacing"),
+    "open_satisfaction_page": ("查看满意度", "Open Satisfaction"),
+    "col_days_overdue": ("逾期天数", "Days overdue"),
+    "col_days_in_stage": ("在此阶段天数", "Days in stage"),
+    "col_p75_days": ("历史 P75（天）", "Historical P75 (days)"),
+    "col_next_follow": ("计划跟进日", "Planned follow-up"),
+    "unknown_group": ("未分组", "no group"),
 }

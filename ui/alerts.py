@@ -1,0 +1,138 @@
+"""The overview's alerts (Streamlit-aware): off-pace groups, satisfaction drops, overdue
+follow-ups and stalled deals, each with the list behind it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from analytics import alerts
+from analytics.funnel import stalled_deals
+from analytics.kpis import kpi_table
+from analytics.pacing import monthly_actuals, pace_table
+from analytics.privacy import masked_frame
+from analytics.registry import METRICS
+from db.filters import Filters
+from db.queries import (
+    kpi_aggregates,
+    monthly_targets,
+    open_deals_in_stage,
+    overdue_followups,
+    stage_durations,
+)
+from ui import formats
+from ui.database import load
+from ui.i18n import STAGE_LABELS, label, t
+from ui.navigation import link
+from ui.periods import month_start
+
+# Every metric the demo and imports set monthly group targets on.
+PACE_METRICS = ("won_amount", "won_deals", "first_visits", "visits")
+# Stage durations are judged against all history, not the window being viewed.
+HISTORY_START = date(2000, 1, 1)
+
+
+def _with_window(filters: Filters, start: date, end: date) -> Filters:
+    return Filters(start, end, filters.project_ids, filters.group_ids, filters.source_channels,
+                   filters.customer_types)
+
+
+def off_pace_groups(filters: Filters, as_of: date) -> pd.DataFrame:
+    """pace_alerts of every paced metric for the as-of month."""
+    month = _with_window(filters, month_start(as_of), as_of)
+    daily = load(kpi_aggregates, month, ("group", "day"))
+    found = []
+    for metric in PACE_METRICS:
+        targets = load(monthly_targets, month, scope="group", metric=metric)
+        if targets.empty:
+            continue
+        actuals = monthly_actuals(daily, "group", metric, as_of=as_of)
+        found.append(alerts.pace_alerts(pace_table(targets, actuals, as_of=as_of), metric))
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+
+
+def _metric_label(metric_id: str, lang: str) -> str:
+    return METRICS[metric_id].label_en if lang == "en" else METRICS[metric_id].label_zh
+
+
+def _amount(value, metric: str, lang: str) -> str:
+    return formats.money(value, lang) if metric == "won_amount" else formats.count(value)
+
+
+def _pace_section(rows: pd.DataFrame, names: dict[str, str], as_of: date, lang: str) -> None:
+    st.markdown(f"**{t('alert_pace_title', lang, as_of=as_of.isoformat())}**")
+    for row in rows.itertuples():
+        icon = "■" if row.status == "off_track" else "▲"
+        st.markdown(f"{icon} " + t(
+            "alert_pace", lang, group=names.get(row.group, row.group),
+            metric=_metric_label(row.metric, lang), status=t(f"status_{row.status}", lang),
+            pace=formats.percent(row.pace_forecast, 0), actual=_amount(row.actual, row.metric, lang),
+            target=_amount(row.target, row.metric, lang)))
+    link("pages/targets.py", t("open_targets_page", lang), ":material/flag:")
+
+
+def _csat_section(drops: pd.DataFrame, names: dict[str, str], lang: str) -> None:
+    st.markdown(f"**{t('alert_csat_title', lang)}**")
+    for row in drops.itertuples():
+        st.markdown("▼ " + t("alert_csat", lang, group=names.get(row.group, row.group),
+                             now=formats.score(row.csat), n=row.csat_n,
+                             before=formats.score(row.csat_previous), n_before=row.csat_n_previous,
+                             change=f"{-row.change:.2f}"))
+    link("pages/satisfaction.py", t("open_satisfaction_page", lang), ":material/sentiment_satisfied:")
+
+
+def _by_group_caption(deals: pd.DataFrame, names: dict[str, str], lang: str) -> str:
+    counted = alerts.counts_by_group(deals, "owner_group_id")
+    parts = "，".join(f"{names.get(g, t('unknown_group', lang)) if isinstance(g, str) else t('unknown_group', lang)} {n}"
+                     for g, n in zip(counted["group"], counted["deals"], strict=True))
+    return t("alert_by_group", lang, parts=parts)
+
+
+def _deal_list(deals: pd.DataFrame, extra: dict[str, str], names: dict[str, str], lang: str,
+               privacy: bool) -> pd.DataFrame:
+    shown = masked_frame(deals, id_column="customer_id") if privacy else deals
+    frame = pd.DataFrame({
+        t("col_customer", lang): shown["customer"],
+        t("col_consultant", lang): shown["owner"],
+        t("col_group", lang): [names.get(g, "—") for g in shown["owner_group_id"]],
+        t("col_stage", lang): [label(STAGE_LABELS, s, lang) for s in shown["stage"]],
+    })
+    for column, key in extra.items():
+        frame[t(key, lang)] = shown[column]
+    return frame
+
+
+def draw_alerts(filters: Filters, as_of: date, names: dict[str, str], lang: str,
+                privacy: bool) -> None:
+    st.subheader(t("alerts_title", lang))
+    pace = off_pace_groups(filters, as_of)
+    current = kpi_table(load(kpi_aggregates, filters, "group"), "group")
+    previous = kpi_table(load(kpi_aggregates, filters.previous(), "group"), "group")
+    drops = alerts.satisfaction_drops(current, previous)
+    overdue = load(overdue_followups, filters, as_of)
+    history = _with_window(filters, HISTORY_START, as_of)
+    stalled = stalled_deals(load(open_deals_in_stage, filters, as_of),
+                            load(stage_durations, history))
+    if pace.empty and drops.empty and overdue.empty and stalled.empty:
+        st.success(t("alerts_none", lang))
+        return
+    left, right = st.columns(2)
+    with left:
+        if not pace.empty:
+            _pace_section(pace, names, as_of, lang)
+        if not drops.empty:
+            _csat_section(drops, names, lang)
+    with right:
+        if not overdue.empty:
+            with st.expander(t("alert_overdue_title", lang, n=len(overdue)), icon=":material/schedule:"):
+                st.caption(_by_group_caption(overdue, names, lang))
+                st.dataframe(_deal_list(overdue.head(200), {"days_overdue": "col_days_overdue"},
+                                        names, lang, privacy), hide_index=True, width="stretch")
+        if not stalled.empty:
+            with st.expander(t("alert_stalled_title", lang, n=len(stalled)), icon=":material/hourglass_top:"):
+                st.caption(_by_group_caption(stalled, names, lang))
+                st.dataframe(_deal_list(stalled.head(200), {"days": "col_days_in_stage",
+                                                           "p75_days": "col_p75_days"},
+                                        names, lang, privacy), hide_index=True, width="stretch")
