@@ -40,9 +40,15 @@ def base_layout(fig: go.Figure, title: str, *, y_title: str = "", x_title: str =
 def trend_by_group(frame: pd.DataFrame, *, x: str, y: str, group_names: dict[str, str],
                    colors: dict[str, str], title: str, y_title: str, x_title: str,
                    hover_format: str = ",.0f") -> go.Figure:
-    """One line per group of `y` over `x`; `frame` has columns x, 'group', y."""
+    """One line per group of `y` over `x`; `frame` has columns x, 'group', y.
+
+    A group whose values are all zero is left out (a stage-split group never wins a deal itself:
+    a flat line at 0 would only crowd the chart).
+    """
     fig = go.Figure()
     for group_id, part in frame.groupby("group", sort=False):
+        if not part[y].fillna(0).any():
+            continue
         fig.add_trace(go.Scatter(
             x=part[x], y=part[y], mode="lines+markers", name=group_names.get(group_id, group_id),
             line={"color": colors.get(group_id, PALETTE[-1]), "width": 2}, marker={"size": 5},
