@@ -11,7 +11,7 @@ from db.queries import kpi_aggregates
 from ui import tables
 from ui.alerts import draw_alerts
 from ui.charts import group_colors, mark_partial_last_period, trend_by_group
-from ui.components import draw_cards, empty_state, freshness_line
+from ui.components import draw_cards, empty_state, freshness_line, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.i18n import t
@@ -73,4 +73,4 @@ with trend_column:
     if days_in_last_week < 7:
         mark_partial_last_period(figure, t("partial_week", lang, end=filters.end.isoformat(),
                                            days=days_in_last_week))
-    st.plotly_chart(figure, width="stretch", key="overview_trend")
+    show_chart(figure, key="overview_trend")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from ui import formats
+from ui.context import page_context
 from ui.i18n import t
 from ui.kpi_cards import CardText
+from ui.theme import PRESENTATION_FONT_SCALE
 
 
 def draw_cards(cards: list[CardText], higher_is_better: dict[str, bool]) -> None:
@@ -34,3 +37,29 @@ def empty_state(lang: str, key: str = "empty_window") -> None:
 
 def is_empty(value) -> bool:
     return value is None or formats.is_missing(value) or value == 0
+
+
+def presentation_figure(fig: go.Figure, scale: float = PRESENTATION_FONT_SCALE) -> go.Figure:
+    """A copy of `fig` with every font (layout, title, axes, legend, annotations) scaled up."""
+    big = go.Figure(fig)
+    base = big.layout.font.size or 13
+    big.update_layout(font={"size": base * scale},
+                      title_font={"size": (big.layout.title.font.size or base * 1.2) * scale},
+                      legend_font={"size": base * scale}, height=(big.layout.height or 450) * 1.25)
+    big.update_xaxes(tickfont={"size": base * scale}, title_font={"size": base * scale})
+    big.update_yaxes(tickfont={"size": base * scale}, title_font={"size": base * scale})
+    for annotation in big.layout.annotations or ():
+        annotation.font.size = (annotation.font.size or base) * scale
+    return big
+
+
+def show_chart(fig: go.Figure, *, key: str, **kwargs):
+    """st.plotly_chart with the dashboard's defaults; larger text in presentation mode.
+
+    Returns the selection event when `on_select` is given (see TECH-NOTES: read it as a dict).
+    """
+    if page_context().presentation:
+        fig = presentation_figure(fig)
+    kwargs.setdefault("width", "stretch")
+    return st.plotly_chart(fig, key=key, theme=None if page_context().presentation else "streamlit",
+                           **kwargs)

@@ -20,6 +20,7 @@ class PageContext:
     filters: Filters
     choices: Choices
     privacy: bool = False
+    presentation: bool = False
 
 
 def load_choices() -> Choices:

@@ -89,6 +89,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "privacy_help": ("客户姓名显示为固定化名，电话打码，备注与评价隐藏；适用于所有页面、下载与报告。",
                      "Customer names become stable pseudonyms, phones are masked, notes and comments are "
                      "hidden, on every page, download and report."),
+    "presentation_mode": ("演示模式", "Presentation mode"),
+    "presentation_help": ("隐藏侧边栏与页眉，放大字体（含图表），适合投影或共享屏幕。",
+                          "Hides the sidebar and header and enlarges all text, charts included, for a projector."),
+    "exit_presentation": ("退出演示模式", "Exit presentation mode"),
     "privacy_badge": ("隐私模式已开启", "Privacy mode on"),
     "interval_help": ("括号内为 95% 置信区间（Wilson）", "Brackets: 95% Wilson interval"),
     "metric_dictionary_hint": ("指标口径见“指标口径”页", "Definitions: see the Metric dictionary page"),

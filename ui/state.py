@@ -43,7 +43,7 @@ def _state_from_url() -> dict:
     params = st.query_params
     state = {"lang": params.get("lang", DEFAULT_LANG), "preset": params.get("preset", DEFAULT_PRESET),
              "start": params.get("from"), "end": params.get("to"),
-             "privacy": params.get("privacy") == "1"}
+             "privacy": params.get("privacy") == "1", "presentation": params.get("present") == "1"}
     if state["lang"] not in LANGS:
         state["lang"] = DEFAULT_LANG
     if state["preset"] not in PRESETS:
@@ -79,6 +79,28 @@ def privacy_switch(lang: str) -> bool:
     elif "privacy" in st.query_params:
         del st.query_params["privacy"]
     return state["privacy"]
+
+
+def presentation_mode() -> bool:
+    return _state()["presentation"]
+
+
+def set_presentation(on: bool) -> None:
+    """Switch 演示模式 on or off; kept in the URL (`present=1`) so a shared link opens it."""
+    _state()["presentation"] = on
+    if on:
+        st.query_params["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
+
+
+def presentation_switch(lang: str) -> bool:
+    """The sidebar toggle that hides the sidebar and header and enlarges all text."""
+    state = _state()
+    st.session_state["w_presentation"] = state["presentation"]
+    st.toggle(t("presentation_mode", lang), key="w_presentation", help=t("presentation_help", lang),
+              on_change=lambda: set_presentation(st.session_state["w_presentation"]))
+    return state["presentation"]
 
 
 def _sync(state_key: str, widget_key: str):
@@ -150,7 +172,7 @@ def _reset() -> None:
     lang = current_lang()
     privacy = _state()["privacy"]   # reset clears filters, never switches privacy off by surprise
     st.session_state[_STATE] = {"lang": lang, "preset": DEFAULT_PRESET, "start": None, "end": None,
-                                "privacy": privacy,
+                                "privacy": privacy, "presentation": False,
                                 **{key: () for key in _LIST_PARAMS.values()}}
 
 

@@ -9,3 +9,17 @@ BASE_CSS = """
 [data-testid="stMetricLabel"] p { font-size: 0.95rem; }
 </style>
 """
+
+# 演示模式: no sidebar or header, everything larger (Streamlit sizes are rem, so the root font
+# size scales the whole page; chart text is set on the figures, see ui.components.show_chart).
+PRESENTATION_CSS = """
+<style>
+html { font-size: 21px; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
+[data-testid="stMetricValue"] { font-size: 1.45rem; }
+</style>
+"""
+# Chart text in presentation mode, relative to the figures' own sizes.
+PRESENTATION_FONT_SCALE = 1.6

@@ -30,3 +30,20 @@ def test_a_pasted_link_reproduces_the_filtered_view(page, streamlit_server):
     assert page.get_by_text("Overview").first.is_visible()
     assert "group=B-FIRST" in page.url
     screenshot(page, "overview_en_b_first")
+
+
+def test_presentation_mode_hides_the_sidebar(page, streamlit_server):
+    page.goto(f"{streamlit_server}/?preset=last_month&present=1")
+    settle(page)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert page.get_by_text("退出演示模式").is_visible()
+    screenshot(page, "overview_presentation")
+
+
+def test_privacy_mode_shows_its_badge(page, streamlit_server):
+    page.goto(f"{streamlit_server}/?preset=this_month&privacy=1")
+    settle(page)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+    assert page.get_by_text("隐私模式已开启").is_visible()
+    screenshot(page, "overview_privacy")

@@ -99,3 +99,14 @@ def test_in_privacy_mode_the_alert_lists_show_no_customer_name(monkeypatch, demo
     for table in app.dataframe:
         shown |= {str(value) for value in table.value.to_numpy().ravel()}
     assert not (shown & names)
+
+
+def test_presentation_mode_enlarges_the_chart_text_and_offers_a_way_out(monkeypatch, demo_db_path):
+    normal = plotly_figures(run_app(monkeypatch, demo_db_path, {"preset": "last_month"}))[0]
+    app = run_app(monkeypatch, demo_db_path, {"preset": "last_month", "present": "1"})
+    assert not app.exception
+    big = plotly_figures(app)[0]
+    # base font 13 px × PRESENTATION_FONT_SCALE 1.6 = 20.8 px
+    assert normal["layout"]["font"]["size"] == 13
+    assert big["layout"]["font"]["size"] == pytest.approx(20.8)
+    assert any(button.label == "退出演示模式" for button in app.button)
