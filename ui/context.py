@@ -42,4 +42,20 @@ def set_page_context(context: PageContext) -> None:
 
 def page_context() -> PageContext:
     """The context app.py set for this run (pages run only inside the frame)."""
+    if _KEY not in st.session_state:
+        _rerun_through_the_frame()
     return st.session_state[_KEY]
+
+
+def _rerun_through_the_frame() -> None:
+    """Recover from a deep link opened before app.py ever ran in this server process.
+
+    Because a `pages/` folder exists, Streamlit starts in its old multipage mode and runs the
+    linked page file on its own, without the frame. `st.navigation` in app.py switches that
+    mode off for the process (the same flag is set here), and the rerun then goes through
+    app.py, which resolves the same page by its URL path.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()

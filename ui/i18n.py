@@ -49,7 +49,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_database": ("数据库为空。运行 `make run` 会生成演示数据，或在“数据导入”页导入 CRM 导出文件。",
                     "The database is empty. `make run` seeds demo data, or import a CRM export on the Import page."),
     "vs_previous": ("较前期", "vs previous"),
-    "n_label": ("n={n}", "n={n}"),
+    "n_label": ("n={n:,}", "n={n:,}"),
     "too_few": ("样本不足", "too few"),
     "group_table": ("各小组表现", "Groups at a glance"),
     "weekly_trend": ("每周趋势（近 13 周）", "Weekly trend (13 weeks)"),
@@ -149,13 +149,14 @@ def _merge_area_strings() -> None:
         explorer,
         funnel,
         imports,
+        manage,
         people,
         satisfaction,
         targets,
         weekly,
     )
 
-    for module in (alerts, compare, drilldown, explorer, funnel, imports, people, satisfaction,
+    for module in (alerts, compare, drilldown, explorer, funnel, imports, manage, people, satisfaction,
                    targets, weekly):
         clash = STRINGS.keys() & module.STRINGS.keys()
         if clash:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,13 @@ def _wait_for_health(url: str, process: subprocess.Popen, timeout: float = 90) -
 @pytest.fixture(scope="session")
 def streamlit_server(demo_db_path):
     """URL of a dashboard serving a copy of the demo database (the copy keeps the fixture clean)."""
+    with serve(demo_db_path) as url:
+        yield url
+
+
+@contextmanager
+def serve(demo_db_path):
+    """Run `streamlit run app.py` on a free loopback port over a copy of the database."""
     port = _free_port()
     db_copy = Path(str(demo_db_path) + f".browser{port}.duckdb")
     shutil.copyfile(demo_db_path, db_copy)
