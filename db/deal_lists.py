@@ -15,13 +15,15 @@ import pandas as pd
 
 from db.filters import Filters, member_clause
 
-# Which date puts a deal in the window, and which group column attributes it (DOMAIN.md).
+# Which date puts a deal in the window, and which group and staff columns attribute it — the
+# same attribution as db/queries kpi_aggregates, so a list always matches the count it explains.
+_CREATOR = "coalesce(d.creator_staff_id, d.owner_staff_id)"
 _BASES = {
-    "created": ("d.created_at", "d.group_id"),
-    "won": ("d.won_at", "d.closing_group_id"),
-    "lost": ("d.lost_at", "d.closing_group_id"),
-    "closed": ("coalesce(d.won_at, d.lost_at)", "d.closing_group_id"),
-    "open": ("d.created_at", "d.group_id"),
+    "created": ("d.created_at", "d.group_id", _CREATOR),
+    "won": ("d.won_at", "d.closing_group_id", "d.owner_staff_id"),
+    "lost": ("d.lost_at", "d.closing_group_id", "d.owner_staff_id"),
+    "closed": ("coalesce(d.won_at, d.lost_at)", "d.closing_group_id", "d.owner_staff_id"),
+    "open": ("d.created_at", "d.group_id", _CREATOR),
 }
 
 
@@ -42,7 +44,7 @@ class DealSelection:
 def deal_list(con: duckdb.DuckDBPyConnection, filters: Filters, selection: DealSelection,
               limit: int = 500) -> pd.DataFrame:
     """Deals matching the filters and the selection, newest first, at most `limit` rows."""
-    moment, group_column = _BASES[selection.basis]
+    moment, group_column, staff_column = _BASES[selection.basis]
     start = selection.start or datetime.combine(filters.start, time())
     end = selection.end or datetime.combine(filters.end_exclusive, time())
     conditions = [f"{moment} >= ?", f"{moment} < ?"]
@@ -53,7 +55,7 @@ def deal_list(con: duckdb.DuckDBPyConnection, filters: Filters, selection: DealS
     elif selection.basis == "closed":
         conditions.append("d.outcome IN ('won', 'lost')")
     for column, value in ((group_column, selection.group_id), ("d.stage", selection.stage),
-                          ("coalesce(d.owner_staff_id, d.creator_staff_id)", selection.staff_id),
+                          (staff_column, selection.staff_id),
                           ("c.source_channel", selection.source_channel),
                           ("c.customer_type", selection.customer_type)):
         if value is not None:
