@@ -240,3 +240,172 @@ CREATE TABLE IF NOT EXISTS pending_stage_events (
     batch_id       INTEGER,
     PRIMARY KEY (deal_id, entered_at, source_stage)
 );
+
+-- ---------------------------------------------------------------- group management (小组管理, issue 7)
+-- Award rules (激励). kind: champion 月度销冠 (one consultant) / team 团队协作奖 (one group).
+-- metric: what the award ranks on, higher wins (a metric id, or attainment / handoff_rate for teams);
+-- min_n: the smallest sample a candidate needs, counted in the metric's own n (won deals for won
+-- amount, closed deals for win rate, answers for CSAT, hand-offs for hand-off rate); below it nobody
+-- is awarded. tie_break: a second metric that decides equal values, 'n' (the larger sample wins) or
+-- 'shared' (equal candidates share the award). Without rows the defaults of db/incentives.py apply.
+CREATE TABLE IF NOT EXISTS award_rules (
+    rule_id     VARCHAR PRIMARY KEY,
+    kind        VARCHAR NOT NULL CHECK (kind IN ('champion', 'team')),
+    name        VARCHAR NOT NULL,
+    metric      VARCHAR NOT NULL,
+    min_n       INTEGER NOT NULL CHECK (min_n >= 1),
+    tie_break   VARCHAR NOT NULL,
+    active      BOOLEAN NOT NULL DEFAULT TRUE,
+    updated_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- Awards as announced: a rule's winner(s) for a month, frozen with the rule's words at the time
+-- (winner_id: staff_id for champion, group_id for team). Months not announced are computed live.
+CREATE TABLE IF NOT EXISTS award_history (
+    rule_id     VARCHAR NOT NULL,
+    month       DATE NOT NULL,
+    winner_id   VARCHAR NOT NULL,
+    value       DOUBLE,
+    n           INTEGER,
+    rule_text   VARCHAR NOT NULL,
+    awarded_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (rule_id, month, winner_id)
+);
+
+CREATE SEQUENCE IF NOT EXISTS training_ids START 1;
+
+-- Training (培训): who was trained, on what, when.
+CREATE TABLE IF NOT EXISTS training_records (
+    training_id  INTEGER PRIMARY KEY DEFAULT nextval('training_ids'),
+    staff_id     VARCHAR NOT NULL,
+    topic        VARCHAR NOT NULL,
+    trained_on   DATE NOT NULL,
+    hours        DOUBLE,
+    trainer      VARCHAR,
+    note         VARCHAR,
+    created_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE SEQUENCE IF NOT EXISTS suggestion_ids START 1;
+
+-- Suggestion box (意见箱). staff_id NULL = anonymous. status: new / discussed / done.
+CREATE TABLE IF NOT EXISTS suggestions (
+    suggestion_id  INTEGER PRIMARY KEY DEFAULT nextval('suggestion_ids'),
+    staff_id       VARCHAR,
+    group_id       VARCHAR,
+    body           VARCHAR NOT NULL,
+    status         VARCHAR NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'discussed', 'done')),
+    response       VARCHAR,
+    created_at     TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    updated_at     TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- Weekly work summary of a group (本周总结 / 下周计划); week_start is the Monday.
+CREATE TABLE IF NOT EXISTS weekly_summaries (
+    group_id    VARCHAR NOT NULL,
+    week_start  DATE NOT NULL,
+    summary     VARCHAR,
+    next_plan   VARCHAR,
+    author      VARCHAR,
+    updated_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (group_id, week_start)
+);
+
+-- Monthly review card of a consultant (月度评估): the KPIs as the manager saw them when saving
+-- (kpi_json, frozen: later imports do not rewrite a review), a rating and the manager's comment.
+-- rating: excellent / good / adequate / improve.
+CREATE TABLE IF NOT EXISTS review_cards (
+    staff_id         VARCHAR NOT NULL,
+    month            DATE NOT NULL,
+    kpi_json         VARCHAR NOT NULL,
+    rating           VARCHAR,
+    manager_comment  VARCHAR,
+    next_focus       VARCHAR,
+    reviewer         VARCHAR,
+    updated_at       TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    PRIMARY KEY (staff_id, month)
+);
+
+CREATE SEQUENCE IF NOT EXISTS regroup_draft_ids START 1;
+
+-- What-if regrouping (分组方案模拟): a draft grouping; applied_on is the effective date once applied.
+CREATE TABLE IF NOT EXISTS regroup_drafts (
+    draft_id    INTEGER PRIMARY KEY DEFAULT nextval('regroup_draft_ids'),
+    name        VARCHAR NOT NULL,
+    note        VARCHAR,
+    created_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    updated_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    applied_on  DATE,
+    applied_at  TIMESTAMP
+);
+
+-- A draft's groups: the split basis and phase each group would have (existing ids or new ones).
+CREATE TABLE IF NOT EXISTS regroup_draft_groups (
+    draft_id    INTEGER NOT NULL,
+    group_id    VARCHAR NOT NULL,
+    name        VARCHAR NOT NULL,
+    basis       VARCHAR NOT NULL,
+    project_id  VARCHAR,
+    phase       VARCHAR,
+    PRIMARY KEY (draft_id, group_id)
+);
+
+-- A draft's people: the group and role each would hold.
+CREATE TABLE IF NOT EXISTS regroup_draft_members (
+    draft_id       INTEGER NOT NULL,
+    staff_id       VARCHAR NOT NULL,
+    group_id       VARCHAR NOT NULL,
+    role_in_group  VARCHAR NOT NULL,
+    PRIMARY KEY (draft_id, staff_id)
+);
+
+-- 周会 Weekly meeting (pages/weekly.py, db/meetings.py). A frozen week: the numbers of one ISO
+-- week ('2026-W47') as of its Sunday, stored the first time the week is opened so that later
+-- imports do not change what the meeting saw. scope: the member filters in force ('all' = the
+-- whole 案场); section: scoreboard, digest, a digest list, movers, performers, meta.
+CREATE TABLE IF NOT EXISTS weekly_snapshots (
+    week          VARCHAR NOT NULL,
+    scope         VARCHAR NOT NULL DEFAULT 'all',
+    section       VARCHAR NOT NULL,
+    payload_json  VARCHAR NOT NULL,
+    frozen_at     TIMESTAMP NOT NULL,
+    PRIMARY KEY (week, scope, section)
+);
+
+CREATE SEQUENCE IF NOT EXISTS meeting_action_ids START 1;
+
+-- Action items agreed in a weekly meeting, carried to later meetings until done or dropped.
+-- status: open / done / dropped; closed_week: the meeting that marked it done or dropped (NULL
+-- while open), so an earlier meeting re-opened later still shows it as it stood then.
+CREATE TABLE IF NOT EXISTS meeting_actions (
+    action_id    INTEGER PRIMARY KEY DEFAULT nextval('meeting_action_ids'),
+    week_raised  VARCHAR NOT NULL,
+    what         VARCHAR NOT NULL,
+    owner        VARCHAR,
+    due_date     DATE,
+    status       VARCHAR NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+    closed_week  VARCHAR,
+    created_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    updated_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- The minutes of one weekly meeting (one text per week, edited in place).
+CREATE TABLE IF NOT EXISTS meeting_notes (
+    week        VARCHAR PRIMARY KEY,
+    body        VARCHAR NOT NULL,
+    author      VARCHAR,
+    updated_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE SEQUENCE IF NOT EXISTS case_review_ids START 1;
+
+-- 案例复盘 Case reviews (pages/case_review.py): lessons from one deal, tagged (success / failure
+-- and reason keys, or the reviewer's own words). A deal may be reviewed more than once.
+CREATE TABLE IF NOT EXISTS case_reviews (
+    review_id    INTEGER PRIMARY KEY DEFAULT nextval('case_review_ids'),
+    deal_id      VARCHAR NOT NULL,
+    tags         VARCHAR[] NOT NULL,
+    lesson       VARCHAR,
+    reviewer     VARCHAR,
+    reviewed_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);

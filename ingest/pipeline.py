@@ -1,0 +1,380 @@
+"""The import, end to end: file → canonical rows → validation → safe writes → summary.
+
+`import_file` is the one entry point the command line and the Import page share; `preview_file`
+runs the same reading, detection and validation without writing anything.
+
+One file is one transaction (on a cursor of the caller's connection): it either commits as a
+batch or changes nothing. Refusals (ImportRefused) leave the database as it was: an unreadable
+file, a required column missing, or any rejected row under `strict=True`.
+
+Settings the import maintains (documented decisions):
+- as_of: moved to the latest date the imported rows speak of (created/won/lost/stage dates,
+  activity and history dates; never a future date), when that is later than the stored one.
+- currency: when the database has no deals and no currency setting, the first deals import
+  with currency information (a currency column or signs such as $ or ¥) sets it to its most
+  common currency; otherwise it stays (default CNY). Deals in another currency keep their
+  currency column and are listed per currency in the summary, never silently summed.
+- Re-importing a file changes nothing: all rows are counted unchanged and no batch is kept
+  (the summary says so, naming the batch that imported the same content before).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from db.attribution import refresh_group_attribution
+from db.imports import (
+    ImportRefused,
+    batch_with_sha256,
+    finish_batch,
+    mapping_profile,
+    mapping_profile_for_signature,
+    new_batch,
+    save_mapping_profile,
+    set_as_of_if_later,
+    store_rejects,
+    word_key_sql,
+)
+from ingest.canonical import Canonical, build_canonical
+from ingest.columns import ENTITIES, ENTITY_FIELDS, ENTITY_LABELS, PROFILES, SOURCES, header_key
+from ingest.detect import Detection, describe_missing, detect, header_signature, missing_requirements
+from ingest.encodings import file_bytes
+from ingest.readers import RawTable, load_raw
+from ingest.stages import stage_map_table
+from ingest.writers import WRITERS, WriteContext, WriteResult, check_targets
+
+Progress = Callable[[float, str], None]
+__all__ = ["ImportRefused", "ImportSummary", "Preview", "import_file", "preview_file"]
+
+
+@dataclass
+class ImportSummary:
+    """What one file's import did (the CLI prints it; the Import page shows it)."""
+
+    file_name: str
+    sha256: str
+    source_system: str
+    entity: str
+    detected: str
+    batch_id: int | None
+    rows_read: int
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    stage_events: int = 0
+    pending_stage_events: int = 0
+    unmapped_stages: dict[str, int] = field(default_factory=dict)
+    other_currencies: dict[str, int] = field(default_factory=dict)
+    currency: str | None = None
+    encoding: str | None = None
+    file_format: str = "csv"
+    already_imported_batch: int | None = None
+    as_of: date | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    mapping_profile: str | None = None
+    notes: list[str] = field(default_factory=list)
+    rejects: list[tuple[int, str, str | None]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.updated or self.stage_events or self.pending_stage_events)
+
+    @property
+    def message(self) -> str:
+        """One line: the counts, or that nothing changed (and where the content came in before)."""
+        counts = (f"read {self.rows_read} · new {self.inserted} · updated {self.updated} · "
+                  f"unchanged {self.unchanged} · rejected {self.rejected}")
+        if self.changed:
+            return f"{self.file_name}: {counts} (batch {self.batch_id})"
+        before = (f"already imported in batch {self.already_imported_batch}: "
+                  if self.already_imported_batch else "")
+        kept = f" (rejects kept in batch {self.batch_id})" if self.batch_id else ""
+        return f"{self.file_name}: {before}nothing changed; {counts}{kept}"
+
+    def lines(self) -> list[str]:
+        """The human summary: the message, what the file was, and what needs the user."""
+        out = [self.message, f"  detected: {self.detected}"]
+        if self.stage_events or self.pending_stage_events:
+            out.append(f"  stage events: {self.stage_events} added"
+                       + (f", {self.pending_stage_events} waiting for a stage mapping" if self.pending_stage_events else ""))
+        if self.unmapped_stages:
+            listed = ", ".join(f"{name} ({n})" for name, n in self.unmapped_stages.items())
+            out.append(f"  unmapped stages (imported with no stage; map them to fix): {listed}")
+        if self.other_currencies:
+            listed = ", ".join(f"{c} {n}" for c, n in self.other_currencies.items())
+            out.append(f"  other currencies than {self.currency} (not summed with it): {listed}")
+        if self.duplicates:
+            out.append(f"  {self.duplicates} rows repeat a record id of a later row (the later row was used)")
+        for reject in self.rejects[:5]:
+            out.append(f"  rejected line {reject[0]}: {reject[1]}")
+        if len(self.rejects) > 5:
+            out.append(f"  … {len(self.rejects) - 5} more rejected rows (see the batch's rejects)")
+        out += [f"  note: {n}" for n in self.notes]
+        return out
+
+    def rejects_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rejects, columns=["line_no", "reason", "raw"])
+
+
+@dataclass
+class Preview:
+    """What a file would import as, without writing: detection, mapping, sample rows, problems."""
+
+    file_name: str
+    file_format: str
+    encoding: str | None
+    headers: list[str]
+    rows: int
+    sample: pd.DataFrame
+    detection: Detection | None
+    reason: str
+    mapping: dict[str, str]
+    missing: str
+    header_signature: str
+    saved_profile: str | None = None
+    unmapped_stages: dict[str, int] = field(default_factory=dict)
+    rejects: list[tuple[int, str, str | None]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return self.detection is not None and not self.missing
+
+
+def _name_and_path(source, file_name: str | None) -> tuple[str, Path | None]:
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        return file_name or path.name, path
+    return file_name or getattr(source, "name", None) or "upload", None
+
+
+def _plan(con: duckdb.DuckDBPyConnection, headers: list[str], *, source: str | None, entity: str | None,
+          mapping: Mapping[str, str] | None, profile: str | None) -> tuple[Detection | None, str | None]:
+    """The detection to import with, after the caller's overrides and saved mapping profiles.
+
+    Returns (detection or None when nothing fits, the profile name used or None).
+    """
+    used = None
+    if source is not None and source not in SOURCES:
+        raise ImportRefused(f"unknown source {source!r}: use one of {', '.join(SOURCES)}")
+    if entity is not None and entity not in ENTITIES:
+        raise ImportRefused(f"unknown entity {entity!r}: use one of {', '.join(ENTITIES)}")
+    explicit = dict(mapping or {})
+    if profile and not explicit:
+        saved = mapping_profile(con, profile)
+        if saved is None:
+            raise ImportRefused(f"there is no saved mapping named {profile!r}")
+        explicit, entity, used = saved[2], entity or saved[1], profile
+    elif not explicit and source is None and entity is None:
+        saved = mapping_profile_for_signature(con, header_signature(headers))
+        if saved is not None:
+            used, entity, explicit = saved[0], saved[1], saved[2]
+    found = detect(headers, source=source, entity=entity)
+    if not explicit:
+        return found, None
+    return _with_mapping(headers, found, explicit, source, entity, used), used
+
+
+def _with_mapping(headers: list[str], found: Detection | None, explicit: dict[str, str], source: str | None,
+                  entity: str | None, used: str | None) -> Detection:
+    by_key = {header_key(h): h for h in headers}
+    resolved = {}
+    for name, column in explicit.items():
+        if not column:
+            resolved[name] = None
+            continue
+        header = by_key.get(header_key(column))
+        if header is None:
+            raise ImportRefused(f"the mapping names column {column!r}, which is not in the file "
+                                f"(columns: {', '.join(headers[:12])})")
+        resolved[name] = header
+    entity = entity or (found.entity if found else None) or _entity_of(resolved)
+    unknown = [n for n in resolved if n not in ENTITY_FIELDS[entity]]
+    if unknown:
+        raise ImportRefused(f"unknown field(s) for {entity}: {', '.join(unknown)} "
+                            f"(fields: {', '.join(ENTITY_FIELDS[entity])})")
+    base = dict(found.mapping) if found and found.entity == entity else {}
+    base.update(resolved)
+    merged = {k: v for k, v in base.items() if v}
+    how = f"your saved mapping {used!r} (same headers as before)" if used else "your column mapping"
+    label = found.label if found and found.entity == entity else ENTITY_LABELS[entity]
+    return Detection(
+        source_system=source or (found.source_system if found and found.entity == entity else "generic"),
+        entity=entity, label=label, reason=f"{label}: {how}", mapping=merged,
+        profile_key=found.profile_key if found else None,
+        missing=missing_requirements(entity, merged, headers),
+        default_kind=found.default_kind if found else None, us_dates=found.us_dates if found else False,
+    )
+
+
+def _entity_of(mapping: dict[str, str | None]) -> str:
+    names = set(mapping)
+    for entity, marks in (("targets", {"month", "metric"}), ("roster", {"person_name", "person_id", "group"}),
+                          ("stage_history", {"entered_at"}), ("activities", {"occurred_at", "kind"}),
+                          ("deals", {"stage", "status", "amount", "won_at", "is_won"})):
+        if names & marks:
+            return entity
+    return "customers"
+
+
+def _refuse_undetected(raw: RawTable, det: Detection | None) -> Detection:
+    if det is None:
+        shown = ", ".join(raw.headers[:10]) + (", …" if len(raw.headers) > 10 else "")
+        raise ImportRefused(f"cannot tell what this file is (columns: {shown}): give the entity and a column "
+                            "mapping (--entity deals --map stage=<column> …)")
+    if det.missing:
+        profile = next((p for p in PROFILES if p.key == det.profile_key), None)
+        raise ImportRefused(f"{det.label}: a required column is missing: {describe_missing(det.missing, profile)}")
+    return det
+
+
+def _validate(con: duckdb.DuckDBPyConnection, raw: RawTable, det: Detection) -> tuple[Canonical, list]:
+    canonical = build_canonical(con, raw, det)
+    rejects = sorted(raw.rejects + canonical.rejects, key=lambda reject: reject[0])
+    if det.entity == "targets":
+        extra = check_targets(con)
+        canonical.rows -= len(extra)
+        rejects = sorted(rejects + extra, key=lambda reject: reject[0])
+    return canonical, rejects
+
+
+def import_file(con: duckdb.DuckDBPyConnection, path_or_bytes, file_name: str | None = None, *,
+                source: str | None = None, entity: str | None = None,
+                mapping: Mapping[str, str] | None = None, mapping_profile: str | None = None,
+                strict: bool = False, progress: Progress | None = None,
+                imported_by: str | None = None) -> ImportSummary:
+    """Import one export file; see the module docstring. Raises ImportRefused (nothing changed).
+
+    `mapping` {canonical field: column} overrides or completes the detected columns (a value
+    of "" unmaps a field) and is saved as a profile (`mapping_profile` or the file's stem) for
+    the next file with the same headers; `mapping_profile` alone uses a saved profile.
+    """
+    started = time.monotonic()
+    say = progress or (lambda fraction, message: None)
+    name, path = _name_and_path(path_or_bytes, file_name)
+    data = file_bytes(path_or_bytes)
+    sha = hashlib.sha256(data).hexdigest()
+    cur = con.cursor()
+    try:
+        say(0.02, "reading")
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            summary = _import_in_transaction(cur, data, name, path, sha, source=source, entity=entity,
+                                             mapping=mapping, profile=mapping_profile, strict=strict,
+                                             say=say, imported_by=imported_by)
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        cur.execute("COMMIT" if summary.batch_id is not None else "ROLLBACK")
+    finally:
+        cur.close()
+    summary.seconds = round(time.monotonic() - started, 3)
+    say(1.0, "done")
+    return summary
+
+
+def _import_in_transaction(cur, data: bytes, name: str, path: Path | None, sha: str, *, source, entity, mapping,
+                           profile, strict: bool, say: Progress, imported_by) -> ImportSummary:
+    raw = load_raw(cur, data, name, path=path)
+    det, used_profile = _plan(cur, raw.headers, source=source, entity=entity, mapping=mapping, profile=profile)
+    det = _refuse_undetected(raw, det)
+    say(0.35, "checking rows")
+    canonical, rejects = _validate(cur, raw, det)
+    if strict and rejects:
+        line, reason, _ = rejects[0]
+        raise ImportRefused(f"strict mode: {len(rejects)} row(s) cannot be read (first: line {line}: {reason}); "
+                            "nothing was imported")
+    say(0.6, "writing")
+    before = batch_with_sha256(cur, sha)
+    batch = new_batch(cur, file_name=name, sha256=sha, source_system=det.source_system, entity=det.entity,
+                      imported_by=imported_by)
+    ctx = WriteContext(det.source_system, det.entity, canonical, det.default_kind, frozenset(det.mapping))
+    written: WriteResult = WRITERS[det.entity](cur, batch, ctx)
+    store_rejects(cur, batch, rejects)
+    summary = _summary(name, sha, det, raw, canonical, rejects, written, batch)
+    summary.already_imported_batch = before
+    summary.mapping, summary.mapping_profile = dict(det.mapping), used_profile
+    keep = summary.changed or (rejects and before is None)
+    if not keep:
+        summary.batch_id = None
+        return summary
+    summary.as_of = set_as_of_if_later(cur, batch, written.latest)
+    say(0.9, "group attribution")
+    refresh_group_attribution(cur)
+    finish_batch(cur, batch, read=summary.rows_read, inserted=summary.inserted, updated=summary.updated,
+                 unchanged=summary.unchanged, rejected=summary.rejected)
+    if mapping:
+        summary.mapping_profile = profile or Path(name).stem
+        save_mapping_profile(cur, summary.mapping_profile, header_signature(raw.headers), det.entity, det.mapping)
+    return summary
+
+
+def _summary(name: str, sha: str, det: Detection, raw: RawTable, canonical: Canonical, rejects: list,
+             written: WriteResult, batch: int) -> ImportSummary:
+    counts = written.counts
+    return ImportSummary(
+        file_name=name, sha256=sha, source_system=det.source_system, entity=det.entity, detected=det.reason,
+        batch_id=batch, rows_read=raw.rows + len(raw.rejects), inserted=counts.inserted, updated=counts.updated,
+        unchanged=counts.unchanged, rejected=len(rejects), duplicates=len(canonical.duplicates),
+        stage_events=written.stage_events, pending_stage_events=written.pending_events,
+        unmapped_stages=written.unmapped_stages, other_currencies=written.currencies, currency=written.currency,
+        encoding=raw.encoding, file_format=raw.file_format, notes=raw.notes + written.notes, rejects=rejects,
+    )
+
+
+def preview_file(con: duckdb.DuckDBPyConnection, path_or_bytes, file_name: str | None = None, *,
+                 source: str | None = None, entity: str | None = None,
+                 mapping: Mapping[str, str] | None = None, mapping_profile: str | None = None,
+                 rows: int = 20) -> Preview:
+    """Read, detect and validate a file without writing: what `import_file` would do with it.
+
+    Raises ImportRefused only when the file cannot be read at all; a file that cannot be
+    detected, or lacks a required column, comes back with `detection`/`missing` saying so.
+    """
+    name, path = _name_and_path(path_or_bytes, file_name)
+    data = file_bytes(path_or_bytes)
+    cur = con.cursor()
+    try:
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            return _preview(cur, data, name, path, source, entity, mapping, mapping_profile, rows)
+        finally:
+            cur.execute("ROLLBACK")
+    finally:
+        cur.close()
+
+
+def _preview(cur, data, name, path, source, entity, mapping, profile, rows) -> Preview:
+    raw = load_raw(cur, data, name, path=path)
+    det, used = _plan(cur, raw.headers, source=source, entity=entity, mapping=mapping, profile=profile)
+    sample = cur.execute(f"SELECT _line, {', '.join(raw.columns)} FROM {raw.table} ORDER BY _line LIMIT ?",
+                         [rows]).df()
+    sample.columns = ["line", *raw.headers]
+    preview = Preview(
+        file_name=name, file_format=raw.file_format, encoding=raw.encoding, headers=raw.headers,
+        rows=raw.rows + len(raw.rejects), sample=sample, detection=det,
+        reason=det.reason if det else "cannot tell what this file is: choose the entity and map the columns",
+        mapping=dict(det.mapping) if det else {}, missing=describe_missing(det.missing) if det else "",
+        header_signature=header_signature(raw.headers), saved_profile=used, notes=list(raw.notes),
+    )
+    if det is None or det.missing:
+        return preview
+    canonical, preview.rejects = _validate(cur, raw, det)
+    if det.entity in ("deals", "stage_history") and "stage" in det.mapping:
+        stage_map_table(cur, det.source_system, "_stage_map")
+        preview.unmapped_stages = dict(cur.execute(f"""
+            SELECT v.stage, count(*) FROM _valid v LEFT JOIN _stage_map sm ON sm.key = {word_key_sql('v.stage')}
+            WHERE v.stage IS NOT NULL AND sm.value IS NULL GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall())
+    return preview
