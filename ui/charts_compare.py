@@ -34,7 +34,7 @@ def metric_label(metric_id: str, lang: str) -> str:
 
 def n_text(n, lang: str) -> str:
     """'n=2,291' (thousands separated; 'n=0' when missing)."""
-    return t("n_label", lang, n=formats.count(0 if formats.is_missing(n) else n))
+    return t("n_label", lang, n=0 if formats.is_missing(n) else int(n))
 
 
 def rate_with_n(rate, n, low, high, too_few: bool, lang: str) -> str:

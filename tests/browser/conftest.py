@@ -60,7 +60,8 @@ def serve(demo_db_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"],
+         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+         "--server.runOnSave", "false", "--server.fileWatcherType", "none"],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
