@@ -15,7 +15,7 @@ from db.deal_lists import DealSelection
 from db.queries import closed_deals_by_cell, kpi_aggregates
 from ui import charts_compare as cc
 from ui.charts import group_colors
-from ui.components import empty_state, freshness_line
+from ui.components import empty_state, freshness_line, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
@@ -72,7 +72,7 @@ else:
     figure = cc.interval_dot_figure(rows, title=t("cmp_ranking_title", lang),
                                     x_title=t("cmp_axis_win_rate", lang), y_title=t("cmp_axis_group", lang),
                                     lang=lang)
-    event = st.plotly_chart(figure, width="stretch", theme=None, key="cmp_ranking", on_select="rerun",
+    event = show_chart(figure, width="stretch", theme=None, key="cmp_ranking", on_select="rerun",
                             selection_mode=("points",))
     notes = [t("cmp_whisker_help", lang)]
     if hands_on:
@@ -104,7 +104,7 @@ mix_event = None
 if mixed.empty:
     empty_state(lang, "cmp_no_closed")
 else:
-    mix_event = st.plotly_chart(cc.mix_figure(mixed, title=t("cmp_mix_title", lang), lang=lang),
+    mix_event = show_chart(cc.mix_figure(mixed, title=t("cmp_mix_title", lang), lang=lang),
                                 width="stretch", theme=None, key="cmp_mix", on_select="rerun",
                                 selection_mode=("points",))
     mix_table = cc.mix_frame(mixed, lang)
@@ -128,7 +128,7 @@ trend = cc.weekly_small_multiples(
     title=t("cmp_trend_title", lang, metric=cc.metric_label(metric_id, lang)),
     y_title=cc.metric_axis_title(metric_id, lang),
     hover_format=",.1f" if is_amount else ",.0f")
-trend_event = st.plotly_chart(trend, width="stretch", theme=None, key="cmp_trend", on_select="rerun",
+trend_event = show_chart(trend, width="stretch", theme=None, key="cmp_trend", on_select="rerun",
                               selection_mode=("points",))
 st.caption(t("cmp_trend_caption", lang) + ("" if lang == "zh" else " ") + t("click_to_drill", lang))
 for group_id, week in cc.clicked_points(trend_event)[:1]:

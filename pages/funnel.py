@@ -30,7 +30,7 @@ from db.queries import (
 from domain import STAGES
 from ui import formats
 from ui.charts_funnel import cohort_conversion, cohort_figure, stage_funnel_figure, time_in_stage_figure
-from ui.components import draw_cards, empty_state, freshness_line
+from ui.components import draw_cards, empty_state, freshness_line, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.funnel_drilldown import clicked_stage, show_reached_deals
@@ -51,7 +51,7 @@ def draw_funnel(funnel: pd.DataFrame, scope: Filters, basis: str, group_id: str,
     title = t("fun_funnel_title", lang, basis=t(f"fun_basis_{basis}", lang)) + (f" · {group_name}" if group_id else "")
     chart_column, table_column = st.columns([5, 7], gap="medium")
     with chart_column:
-        event = st.plotly_chart(stage_funnel_figure(funnel, lang, title=title), width="stretch", key="fun_chart",
+        event = show_chart(stage_funnel_figure(funnel, lang, title=title), width="stretch", key="fun_chart",
                                 on_select="rerun", selection_mode=("points",), theme=None)
     with table_column:
         table = funnel_table(funnel, lang)
@@ -78,7 +78,7 @@ def draw_cohorts(scope: Filters) -> None:
         return
     cohorts = mark_immature(cohort_conversion(stage_funnel(counts, basis="cohort", by="month")), "month",
                             period="month", as_of=as_of, window_days=DEFAULT_CONVERSION_DAYS)
-    st.plotly_chart(cohort_figure(cohorts, lang), width="stretch", key="fun_cohorts", theme=None)
+    show_chart(cohort_figure(cohorts, lang), width="stretch", key="fun_cohorts", theme=None)
     st.caption(t("fun_cohort_caption", lang, start=year.start.isoformat(), end=year.end.isoformat(),
                  days=DEFAULT_CONVERSION_DAYS))
 
@@ -90,7 +90,7 @@ def draw_time_in_stage(durations: pd.DataFrame, cycle: pd.Series) -> None:
         if durations["n"].sum() == 0:
             empty_state(lang, "fun_time_empty")
         else:
-            st.plotly_chart(time_in_stage_figure(durations, lang), width="stretch", key="fun_time", theme=None)
+            show_chart(time_in_stage_figure(durations, lang), width="stretch", key="fun_time", theme=None)
             st.caption(t("fun_time_caption", lang))
     with cycle_column, st.container(border=True):
         st.metric(t("fun_cycle_title", lang), formats.days(cycle["median_days"], lang))

@@ -17,7 +17,7 @@ from db.queries.people import staff_roster
 from ui import charts_compare as cc
 from ui import charts_people as cp
 from ui.charts import group_colors
-from ui.components import empty_state, freshness_line
+from ui.components import empty_state, freshness_line, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
@@ -88,7 +88,7 @@ else:
                            color_key_col="group_id", colors=colors)
     figure = cc.interval_dot_figure(rows, title=t("ppl_board_title", lang), x_title=t("cmp_axis_win_rate", lang),
                                     y_title=t("ppl_axis_consultant", lang), lang=lang, show_legend=True)
-    chart_event = st.plotly_chart(figure, width="stretch", theme=None, key="ppl_board_chart",
+    chart_event = show_chart(figure, width="stretch", theme=None, key="ppl_board_chart",
                                   on_select="rerun", selection_mode=("points",))
 board_frame = cp.leaderboard_frame(board, lang)
 board_table = st.dataframe(board_frame, hide_index=True, width="stretch", key="ppl_board_table",
@@ -149,7 +149,7 @@ with metric_column:
 trend_filters = cp.trend_window(filters, period)
 trend = cp.person_trend(load(kpi_aggregates, trend_filters, (period, "staff")), list(peers["staff_id"]),
                         chosen, period, metric_id)
-trend_event = st.plotly_chart(
+trend_event = show_chart(
     cp.person_trend_figure(trend, name=names[chosen], color=colors.get(person["group_id"], cc.NEUTRAL),
                            metric_id=metric_id, period=period, lang=lang),
     width="stretch", theme=None, key="ppl_trend", on_select="rerun", selection_mode=("points",))

@@ -29,7 +29,7 @@ from ui.charts_satisfaction import (
     nps_category_figure,
     trend_figure,
 )
-from ui.components import draw_cards, empty_state, freshness_line
+from ui.components import draw_cards, empty_state, freshness_line, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
@@ -68,7 +68,7 @@ def draw_group_drill(group_id: str, key: str) -> None:
 
 def draw_groups(table: pd.DataFrame) -> None:
     st.subheader(t("sat_by_group", lang))
-    event = st.plotly_chart(group_scores_figure(table, order, names, colors, lang), width="stretch",
+    event = show_chart(group_scores_figure(table, order, names, colors, lang), width="stretch",
                             key="sat_dots", on_select="rerun", selection_mode=("points",), theme=None)
     picked = st.dataframe(group_table(table, order, names, lang), hide_index=True, width="stretch",
                           key="sat_group_table", on_select="rerun", selection_mode="single-row")
@@ -89,7 +89,7 @@ def draw_distribution(table: pd.DataFrame) -> None:
         distribution = score_distribution(load(survey_score_counts, filters, "group"), "csat", by="group")
         answers = dict(zip(table["group"], table["csat_n"], strict=True))
         figure = csat_distribution_figure(distribution, answers, order, names, lang)
-    st.plotly_chart(figure, width="stretch", key="sat_distribution_chart", theme=None)
+    show_chart(figure, width="stretch", key="sat_distribution_chart", theme=None)
 
 
 def draw_trend() -> None:
@@ -103,7 +103,7 @@ def draw_trend() -> None:
                                       key="sat_metric", format_func=lambda m: t(f"sat_metric_{m}", lang)) or "csat"
     by_group = satisfaction_table(load(kpi_aggregates, filters, (period, "group")), [period, "group"])
     overall = satisfaction_trend(load(kpi_aggregates, filters, period), period)
-    st.plotly_chart(trend_figure(by_group, overall, period=period, metric=metric, names=names, colors=colors,
+    show_chart(trend_figure(by_group, overall, period=period, metric=metric, names=names, colors=colors,
                                  lang=lang), width="stretch", key="sat_trend_chart", theme=None)
     st.caption(t("sat_trend_caption", lang, min_n=DEFAULT_MIN_N))
 
@@ -134,7 +134,7 @@ def draw_conversion(by_group_aggregates: pd.DataFrame) -> None:
     if shown.empty:
         empty_state(lang, "sat_scatter_empty")
     else:
-        event = st.plotly_chart(conversion_scatter(shown, names, colors, lang), width="stretch", key="sat_scatter",
+        event = show_chart(conversion_scatter(shown, names, colors, lang), width="stretch", key="sat_scatter",
                                 on_select="rerun", selection_mode=("points",), theme=None)
         st.caption(t("sat_scatter_caption", lang))
     if non_closers:

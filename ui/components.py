@@ -60,6 +60,6 @@ def show_chart(fig: go.Figure, *, key: str, **kwargs):
     """
     if page_context().presentation:
         fig = presentation_figure(fig)
+        kwargs["theme"] = None   # Streamlit's theme would reset the enlarged fonts
     kwargs.setdefault("width", "stretch")
-    return st.plotly_chart(fig, key=key, theme=None if page_context().presentation else "streamlit",
-                           **kwargs)
+    return st.plotly_chart(fig, key=key, **kwargs)

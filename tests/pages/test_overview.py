@@ -110,3 +110,14 @@ def test_presentation_mode_enlarges_the_chart_text_and_offers_a_way_out(monkeypa
     assert normal["layout"]["font"]["size"] == 13
     assert big["layout"]["font"]["size"] == pytest.approx(20.8)
     assert any(button.label == "退出演示模式" for button in app.button)
+
+
+@pytest.mark.parametrize("page", ["pages/compare.py", "pages/funnel.py", "pages/people.py",
+                                  "pages/satisfaction.py", "pages/targets.py", "pages/explorer.py"])
+def test_every_chart_grows_in_presentation_mode(monkeypatch, demo_db_path, page):
+    app = run_app(monkeypatch, demo_db_path, {"preset": "last_month", "present": "1"}, page=page)
+    assert not app.exception, app.exception
+    figures = plotly_figures(app)
+    assert figures
+    # every figure's base font is scaled by PRESENTATION_FONT_SCALE (1.6) from 12-14 px
+    assert all(figure["layout"]["font"]["size"] >= 19 for figure in figures)
