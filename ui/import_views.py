@@ -1,0 +1,348 @@
+"""Streamlit-free helpers of the 数据导入 Import page: previews and imports through the shared
+pipeline (ingest.pipeline, the same code as `python cli.py import`), the mapping the user changed,
+display frames of a summary, of the batches and of rejected rows, the stage options, and privacy
+masking of raw file rows.
+
+Uploaded files stay bytes in memory: they go to `preview_file` / `import_file` as bytes with their
+file name, never to a path of ours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from analytics.privacy import HIDDEN_TEXT, masked_phone, pseudonym
+from db.imports import ImportRefused
+from domain import STAGES
+from ingest.columns import ENTITY_FIELDS, REQUIREMENTS, SOURCES, header_key
+from ingest.pipeline import ImportSummary, Preview, import_file, preview_file
+from ui.i18n import STAGE_LABELS, label, t
+
+UPLOAD_TYPES: tuple[str, ...] = ("csv", "xlsx", "xls", "json")
+PREVIEW_ROWS = 10
+NOT_MAPPED = ""
+# The stage-map choices: none yet, the canonical funnel, or 流失 (lost).
+STAGE_CHOICES: tuple[str, ...] = (NOT_MAPPED, *STAGES, "lost")
+# import_file's progress messages → string keys.
+PROGRESS_STEPS = {"reading": "imp_step_reading", "checking rows": "imp_step_checking",
+                  "writing": "imp_step_writing", "group attribution": "imp_step_attribution",
+                  "done": "imp_step_done"}
+
+
+# ---------------------------------------------------------------- previews and imports
+
+
+def file_preview(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, source: str | None = None,
+                 entity: str | None = None, mapping: tuple[tuple[str, str], ...] = ()) -> Preview | str:
+    """What the file would import as (`preview_file`, nothing written), or the one-line reason it
+    cannot be read (ImportRefused: not a table, empty, corrupt, or a mapping naming a missing column).
+
+    Arguments are hashable so the page can cache it with `ui.database.load` (per data version:
+    saved stage maps and mapping profiles change the answer).
+    """
+    try:
+        return preview_file(con, data, file_name, source=source, entity=entity, mapping=dict(mapping) or None,
+                            rows=PREVIEW_ROWS)
+    except ImportRefused as refused:
+        return refused.reason
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """One uploaded file and what the user settled for it: overrides, mapping, profile name."""
+
+    file_name: str
+    data: bytes
+    source: str | None = None
+    entity: str | None = None
+    mapping: tuple[tuple[str, str], ...] = ()    # empty: the detected (or saved) mapping as it is
+    profile_name: str | None = None
+
+
+@dataclass
+class ImportOutcome:
+    """An import's result: the summary, or the reason the file was refused (nothing changed)."""
+
+    file_name: str
+    summary: ImportSummary | None = None
+    refused: str | None = None
+
+
+def run_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, *, strict: bool = False,
+               progress: Callable[[float, str], None] | None = None) -> ImportOutcome:
+    """`import_file` of the plan's bytes; a refusal or a database error becomes `refused`.
+
+    The profile name is passed only with a mapping (import_file saves it under that name then).
+    """
+    mapping = dict(plan.mapping) or None
+    try:
+        summary = import_file(con, plan.data, plan.file_name, source=plan.source, entity=plan.entity,
+                              mapping=mapping, mapping_profile=(plan.profile_name or None) if mapping else None,
+                              strict=strict, progress=progress)
+    except ImportRefused as refused:
+        return ImportOutcome(plan.file_name, refused=refused.reason)
+    except duckdb.Error as error:
+        return ImportOutcome(plan.file_name, refused=f"database error: {str(error).splitlines()[0]}")
+    return ImportOutcome(plan.file_name, summary=summary)
+
+
+def content_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def batch_of_content(batches: pd.DataFrame, sha256: str) -> int | None:
+    """The latest batch in force that imported this exact content (None when there is none)."""
+    if batches.empty:
+        return None
+    same = batches[(batches["sha256"] == sha256) & (batches["status"] == "done")]
+    return int(same["batch_id"].max()) if len(same) else None
+
+
+# ---------------------------------------------------------------- the column mapping
+
+
+def field_options(headers: list[str]) -> list[str]:
+    """Choices of a field's column: not mapped, then the file's headers in file order."""
+    return [NOT_MAPPED, *headers]
+
+
+def required_fields(entity: str) -> frozenset[str]:
+    """Fields that appear in one of the entity's requirement groups (marked * on the page)."""
+    return frozenset(name for group in REQUIREMENTS[entity] for name in group)
+
+
+def requirement_text(entity: str, lang: str) -> str:
+    """'阶段 / 状态 / 是否赢单 / 赢单时间'-style text, one part per requirement group, joined by '；'."""
+    sep = "; " if lang == "en" else "；"
+    return sep.join(" / ".join(field_label(name, lang) for name in group) for group in REQUIREMENTS[entity])
+
+
+def field_label(name: str, lang: str) -> str:
+    return t(f"imp_field_{name}", lang)
+
+
+def mapping_to_send(entity: str, detected: Mapping[str, str], chosen: Mapping[str, str]) -> dict[str, str] | None:
+    """The mapping to give `import_file`: None while the user kept the detected columns (so saved
+    profiles and detection apply as they are, and no profile is saved), else every field of the
+    entity with its chosen column ("" for a field left unmapped, which unmaps a detected one).
+    """
+    fields = ENTITY_FIELDS[entity]
+    before = {name: detected.get(name) or NOT_MAPPED for name in fields}
+    after = {name: chosen.get(name) or NOT_MAPPED for name in fields}
+    return None if before == after else after
+
+
+def changed_fields(entity: str, detected: Mapping[str, str], chosen: Mapping[str, str]) -> list[str]:
+    """The fields whose column the user changed, in field order."""
+    return [name for name in ENTITY_FIELDS[entity]
+            if (detected.get(name) or NOT_MAPPED) != (chosen.get(name) or NOT_MAPPED)]
+
+
+# ---------------------------------------------------------------- labels
+
+
+def source_label(source: str | None, lang: str) -> str:
+    return t("imp_auto", lang) if source is None else t(f"imp_source_{source}", lang) if source in SOURCES else source
+
+
+def entity_label(entity: str | None, lang: str) -> str:
+    return t("imp_auto", lang) if entity is None else t(f"imp_entity_{entity}", lang)
+
+
+def stage_options() -> tuple[str, ...]:
+    """The stage choices for an unmapped name: none, 来电/线索 … 回款, 流失."""
+    return STAGE_CHOICES
+
+
+def stage_option_label(stage: str, lang: str) -> str:
+    return t("imp_stage_none", lang) if stage == NOT_MAPPED else label(STAGE_LABELS, stage, lang)
+
+
+def stage_widget_suffix(name: str) -> str:
+    """A stable widget-key part for a source stage name (any text, any length)."""
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+
+
+def progress_text(message: str, lang: str) -> str:
+    """import_file's progress message in the page's language (unknown ones as they are)."""
+    key = PROGRESS_STEPS.get(message)
+    return t(key, lang) if key else message
+
+
+_ENCODING_NOTE = "encoding: "
+
+
+def file_facts(preview: Preview, lang: str) -> str:
+    """'格式 CSV · 编码 GB18030/GBK (Chinese) · 7 行数据': the reader's description of the encoding
+    (its note) when there is one, else the codec name; spreadsheets have none."""
+    described = next((n[len(_ENCODING_NOTE):] for n in preview.notes if n.startswith(_ENCODING_NOTE)), None)
+    encoding = described or preview.encoding or t("imp_encoding_none", lang)
+    return t("imp_facts", lang, format=preview.file_format.upper(), encoding=encoding, rows=f"{preview.rows:,}")
+
+
+def reading_notes(preview: Preview) -> list[str]:
+    """The reader's notes (header row, skipped rows, totals …) except the encoding, shown in the facts."""
+    return [n for n in preview.notes if not n.startswith(_ENCODING_NOTE)]
+
+
+# ---------------------------------------------------------------- the summary
+
+
+SUMMARY_FIELDS: tuple[str, ...] = ("read", "new", "updated", "unchanged", "rejected", "duplicates",
+                                   "stage_events", "unmapped", "currencies")
+
+
+def summary_numbers(summary: ImportSummary) -> dict[str, int]:
+    """The counts of an import, by SUMMARY_FIELDS key (each shown with the label imp_sum_<key>).
+
+    unmapped = distinct unmapped stage names; currencies = deals in currencies other than the
+    configured one (summary.other_currencies, summed over currencies).
+    """
+    return {
+        "read": summary.rows_read, "new": summary.inserted, "updated": summary.updated,
+        "unchanged": summary.unchanged, "rejected": summary.rejected, "duplicates": summary.duplicates,
+        "stage_events": summary.stage_events, "unmapped": len(summary.unmapped_stages),
+        "currencies": sum(summary.other_currencies.values()),
+    }
+
+
+def summary_help(summary: ImportSummary, lang: str) -> dict[str, str]:
+    """Tooltips of the summary numbers that need one."""
+    return {
+        "duplicates": t("imp_help_duplicates", lang),
+        "stage_events": t("imp_help_stage_events", lang, pending=summary.pending_stage_events),
+        "unmapped": t("imp_help_unmapped", lang, rows=sum(summary.unmapped_stages.values())),
+        "currencies": t("imp_help_currencies", lang, currency=summary.currency or "CNY"),
+    }
+
+
+def named_counts(counts: Mapping[str, int], lang: str) -> str:
+    """'意向金待付（1）、定金（2）' / 'Deposit (1), Hold (2)'."""
+    if lang == "en":
+        return ", ".join(f"{name} ({n:,})" for name, n in counts.items())
+    return "、".join(f"{name}（{n:,}）" for name, n in counts.items())
+
+
+# ---------------------------------------------------------------- rejected rows
+
+
+def rejects_frame(rejects: pd.DataFrame | list, privacy: bool) -> pd.DataFrame:
+    """Rejected rows as (line_no, reason, raw), in line order; raw hidden in privacy mode (it is
+    the file's text and may carry customer names and phones)."""
+    frame = (rejects.copy() if isinstance(rejects, pd.DataFrame)
+             else pd.DataFrame(list(rejects), columns=["line_no", "reason", "raw"]))
+    frame = frame[["line_no", "reason", "raw"]].sort_values("line_no", kind="stable").reset_index(drop=True)
+    if privacy:
+        frame["raw"] = [None if pd.isna(raw) else HIDDEN_TEXT for raw in frame["raw"]]
+    return frame
+
+
+def rejects_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes for download (UTF-8 with BOM so Excel opens the Chinese text correctly)."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+# ---------------------------------------------------------------- batches
+
+
+def batches_frame(batches: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Display rows of `db.imports.import_batches`: batch, file, source, entity, the five counts as
+    one text, time (YYYY-MM-DD HH:MM), status label, and `undone` (bool) for the undo button."""
+    columns = ["batch", "file", "source", "entity", "counts", "time", "status", "undone", "rejected"]
+    if batches.empty:
+        return pd.DataFrame(columns=columns)
+    counts = ["rows_read", "rows_inserted", "rows_updated", "rows_unchanged", "rows_rejected"]
+    return pd.DataFrame({
+        "batch": batches["batch_id"].astype(int),
+        "file": batches["file_name"].astype(str),
+        "source": [source_label(s, lang) for s in batches["source_system"]],
+        "entity": [entity_label(e, lang) if e else "—" for e in batches["entity"]],
+        "counts": [" · ".join(f"{int(v):,}" if pd.notna(v) else "—" for v in row)
+                   for row in batches[counts].itertuples(index=False)],
+        "time": [pd.Timestamp(when).strftime("%Y-%m-%d %H:%M") if pd.notna(when) else "—"
+                 for when in batches["imported_at"]],
+        "status": [t(f"imp_status_{s}", lang) if s in ("done", "undone") else str(s) for s in batches["status"]],
+        "undone": batches["status"] == "undone",
+        "rejected": batches["rows_rejected"].fillna(0).astype(int),
+    }, columns=columns)
+
+
+# ---------------------------------------------------------------- the preview, with privacy
+
+
+# Canonical fields whose values are personal, by the masking they need (deal names often carry
+# the customer's name, e.g. 张伟-3号楼1201).
+_FIELD_MASKS = {"customer_name": "name", "first_name": "name", "last_name": "name", "person_name": "name",
+                "name": "name", "phone": "phone", "note": "text", "lost_reason": "text"}
+_WORD_MASKS = (("phone", ("手机", "电话", "phone", "mobile", "tel")),
+               ("text", ("备注", "内容", "描述", "说明", "note", "comment", "description", "remark")),
+               ("name", ("姓名", "客户", "联系人", "name", "contact", "account", "customer")))
+_ID_HEADER = re.compile(r"(\bid\b|\.id$|编号$|id$)", re.IGNORECASE)
+
+
+def personal_columns(headers: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """{header: 'name' | 'phone' | 'text'} for the columns that may carry personal data.
+
+    A mapped column masks by its field (a column mapped only to impersonal fields is left
+    alone); an unmapped one by words in its header; id columns are left alone.
+    """
+    by_header: dict[str, set[str]] = {}
+    for name, header in mapping.items():
+        if header:
+            by_header.setdefault(header, set()).add(name)
+    found = {}
+    for header in headers:
+        fields = by_header.get(header)
+        if fields is not None:
+            kinds = [_FIELD_MASKS[f] for f in fields if f in _FIELD_MASKS]
+            if kinds:
+                found[header] = "phone" if "phone" in kinds else "text" if "text" in kinds else "name"
+            continue
+        key = header_key(header)
+        if _ID_HEADER.search(key):
+            continue
+        for kind, words in _WORD_MASKS:
+            if any(word in key for word in words):
+                found[header] = kind
+                break
+    return found
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def preview_frame(preview: Preview, privacy: bool, lang: str, mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The first rows of the file as text, its line numbers first (column 行号/Line).
+
+    In privacy mode personal columns (see personal_columns) are masked: names become stable
+    pseudonyms keyed on the row's record id (else its line), phones are masked, text hidden.
+    """
+    sample = preview.sample.copy()
+    headers = list(sample.columns[1:])
+    if privacy:
+        personal = personal_columns(headers, preview.mapping if mapping is None else mapping)
+        id_header = (mapping or preview.mapping).get("record_id")
+        keys = (sample[id_header].astype(str) if id_header in sample.columns else sample["line"].astype(str))
+        for header, kind in personal.items():
+            values = sample[header]
+            if kind == "phone":
+                sample[header] = values.map(masked_phone)
+            elif kind == "text":
+                sample[header] = values.where(values.isna(), HIDDEN_TEXT)
+            else:
+                sample[header] = [None if pd.isna(v) else pseudonym(k)
+                                  for v, k in zip(values, keys, strict=True)]
+    sample.columns = _unique([t("imp_line", lang), *headers])
+    return sample.astype({sample.columns[0]: "int64"}).reset_index(drop=True)
