@@ -31,7 +31,7 @@ def navigation(lang: str, presenting: bool):
         page = st.Page(page_path(path), title=t(title_key, lang), icon=icon, url_path=url_path,
                        default=index == 0)
         sections.setdefault(t(section_key, lang), []).append(page)
-    return st.navigation(sections, position="hidden" if presenting else "sidebar")
+    return st.navigation(sections, position="hidden" if presenting else "sidebar", expanded=True)
 
 
 def main() -> None:
