@@ -17,8 +17,15 @@ PAGES: tuple[tuple[str, str, str, str, str], ...] = (
      "section_main"),
     ("pages/targets.py", "page_targets", ":material/flag:", "targets", "section_main"),
     ("pages/explorer.py", "page_explorer", ":material/query_stats:", "explorer", "section_analysis"),
+    ("pages/weekly.py", "page_weekly", ":material/groups:", "weekly", "section_meeting"),
+    ("pages/case_review.py", "page_case_review", ":material/history_edu:", "case-review", "section_meeting"),
     ("pages/import_data.py", "page_import", ":material/upload_file:", "import", "section_data"),
     ("pages/dictionary.py", "page_dictionary", ":material/menu_book:", "dictionary", "section_data"),
+    ("pages/groups_admin.py", "page_groups_admin", ":material/group_work:", "groups", "section_manage"),
+    ("pages/targets_admin.py", "page_targets_admin", ":material/edit_note:", "set-targets", "section_manage"),
+    ("pages/incentives.py", "page_incentives", ":material/military_tech:", "incentives", "section_manage"),
+    ("pages/feedback.py", "page_feedback", ":material/forum:", "feedback", "section_manage"),
+    ("pages/regroup.py", "page_regroup", ":material/account_tree:", "regroup", "section_manage"),
 )
 
 
