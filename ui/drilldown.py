@@ -14,6 +14,7 @@ from db.deal_lists import DealSelection, deal_list
 from db.filters import Filters
 from ui.database import load
 from ui.i18n import CHANNEL_LABELS, CUSTOMER_TYPE_LABELS, STAGE_LABELS, label, t
+from ui.navigation import case_link, case_link_column
 
 LIMIT = 500
 
@@ -23,6 +24,7 @@ def deal_display_frame(deals: pd.DataFrame, lang: str, privacy: bool) -> pd.Data
     if privacy:
         deals = masked_frame(deals, id_column="customer_id")
     return pd.DataFrame({
+        t("col_case", lang): [case_link(deal_id, lang, privacy) for deal_id in deals["deal_id"]],
         t("col_customer", lang): deals["customer_name"],
         t("col_phone", lang): deals["phone"],
         t("col_consultant", lang): deals["consultant"],
@@ -50,5 +52,7 @@ def show_deals(filters: Filters, selection: DealSelection, what: str, lang: str,
     if deals.empty:
         st.caption(t("no_deals_behind", lang))
         return
+    link = t("col_case", lang)
     st.dataframe(deal_display_frame(deals, lang, privacy), hide_index=True, width="stretch",
-                 key=key, height=min(38 + 35 * len(deals), 420))
+                 key=key, height=min(38 + 35 * len(deals), 420),
+                 column_config={link: case_link_column(link, t("open_case_help", lang))})

@@ -16,6 +16,7 @@ from ui import formats
 from ui.database import load
 from ui.drilldown import LIMIT, deal_display_frame
 from ui.i18n import STAGE_LABELS, label, t
+from ui.navigation import case_link_column
 
 
 def selected_point(event) -> dict | None:
@@ -59,5 +60,6 @@ def show_reached_deals(filters: Filters, stage: str, *, basis: str, group_id: st
         return
     frame = deal_display_frame(deals, lang, privacy)
     frame.insert(5, t("fun_col_reached_at", lang), deals["reached_at"].dt.strftime("%Y-%m-%d"))
-    st.dataframe(frame, hide_index=True, width="stretch", key=key,
-                 height=min(38 + 35 * len(deals), 420))
+    link = t("col_case", lang)
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, height=min(38 + 35 * len(deals), 420),
+                 column_config={link: case_link_column(link, t("open_case_help", lang))})

@@ -17,17 +17,12 @@ from ui import formats
 from ui import weekly_tables as wt
 from ui.database import open_connection
 from ui.i18n import t
+from ui.navigation import case_link, case_link_column
 from ui.weekly_data import WeeklyMeeting
 
 # Digest items where a rise is bad news (the tile's delta turns red when it goes up).
 WORSE_WHEN_UP = {"stalled", "overdue_followups", "overdue_signings", "overdue_payments"}
 LIST_ROWS = 500
-
-
-def case_link(deal_id: str, lang: str, privacy: bool) -> str:
-    """Relative link to the case review of a deal, keeping language and privacy mode."""
-    params = f"deal={deal_id}" + ("&privacy=1" if privacy else "") + ("&lang=en" if lang == "en" else "")
-    return f"case-review?{params}"
 
 
 def draw_digest_tiles(meeting: WeeklyMeeting, lang: str) -> None:
@@ -59,8 +54,7 @@ def draw_digest_lists(meeting: WeeklyMeeting, names: dict[str, str], lang: str, 
             shown = shown.rename(columns={id_column: link_column})
             shown[link_column] = [case_link(d, lang, privacy) for d in shown[link_column]]
             st.dataframe(shown, hide_index=True, width="stretch", key=f"wk_list_{row.item}",
-                         column_config={link_column: st.column_config.LinkColumn(
-                             link_column, display_text=r"deal=([^&]+)", help=t("wk_open_case_help", lang))})
+                         column_config={link_column: case_link_column(link_column, t("wk_open_case_help", lang))})
             if len(frame) > LIST_ROWS:
                 st.caption(t("wk_report_truncated", lang, shown=LIST_ROWS, total=len(frame)))
 

@@ -43,3 +43,14 @@ def link(path: str, label: str, icon: str | None = None) -> None:
     """A link to another page of the dashboard; nothing when that page is not installed."""
     if page_exists(path):
         st.page_link(page_path(path), label=label, icon=icon)
+
+
+def case_link(deal_id: str, lang: str, privacy: bool) -> str:
+    """Relative link to the case review of a deal, keeping language and privacy mode."""
+    params = f"deal={deal_id}" + ("&privacy=1" if privacy else "") + ("&lang=en" if lang == "en" else "")
+    return f"case-review?{params}"
+
+
+def case_link_column(label: str, help_text: str):
+    """The column_config that shows a case_link as the deal id, opening its case review."""
+    return st.column_config.LinkColumn(label, display_text=r"deal=([^&]+)", help=help_text)

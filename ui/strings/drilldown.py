@@ -4,6 +4,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deals_behind": ("明细：{what}（{n} 个商机{more}）", "Deals behind: {what} ({n} deals{more})"),
     "deals_more": ("，仅显示最新 {limit} 个", ", newest {limit} shown"),
     "no_deals_behind": ("这里没有商机。", "No deals here."),
+    "col_case": ("商机（点开复盘）", "Deal (opens case review)"),
+    "open_case_help": ("打开该商机的案例复盘页", "Open this deal's case review"),
     "col_customer": ("客户", "Customer"),
     "col_phone": ("电话", "Phone"),
     "col_consultant": ("顾问", "Consultant"),
