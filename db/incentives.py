@@ -1,0 +1,150 @@
+"""Award rules and announced awards (激励), training records (培训), and the monthly inputs they need.
+
+Rules live in `award_rules`; without rows the two DEFAULT_RULES apply (nothing is written until a
+manager saves a rule). Every write is one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+
+from analytics.awards import CHAMPION_METRICS, TEAM_METRICS, TIE_BREAKS, AwardRule
+from db.filters import Filters
+from db.queries import handoff_aggregates
+
+# An empty name shows the award's usual name in the reader's language (月度销冠 / 团队协作奖).
+DEFAULT_RULES: tuple[AwardRule, ...] = (
+    AwardRule("champion", "champion", "", "won_amount", 3, "won_deals"),
+    AwardRule("team", "team", "", "attainment", 10, "csat"),
+)
+NON_SELLING_ROLES = ("analyst", "manager")
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, params or []).df()
+    finally:
+        cursor.close()
+
+
+def _write(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, list]]) -> None:
+    """Run the statements as one transaction."""
+    con.execute("BEGIN")
+    try:
+        for sql, params in statements:
+            con.execute(sql, params)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+# ---------------------------------------------------------------- rules and announced awards
+
+def award_rules(con: duckdb.DuckDBPyConnection) -> tuple[AwardRule, ...]:
+    """The saved rules (champion first), each default standing in for a kind never saved."""
+    rows = con.cursor().execute("SELECT rule_id, kind, name, metric, min_n, tie_break, active FROM award_rules "
+                                "ORDER BY kind, rule_id").fetchall()
+    saved = {row[0]: AwardRule(*row) for row in rows}
+    defaults = tuple(rule for rule in DEFAULT_RULES if rule.rule_id not in saved)
+    return tuple(sorted((*saved.values(), *defaults), key=lambda r: (r.kind != "champion", r.rule_id)))
+
+
+def save_award_rule(con: duckdb.DuckDBPyConnection, rule: AwardRule) -> None:
+    """Upsert a rule; ValueError when the metric does not fit the kind, min_n < 1 or the
+    tie-break is unknown (nothing is stored)."""
+    allowed = CHAMPION_METRICS if rule.kind == "champion" else TEAM_METRICS
+    if rule.kind not in ("champion", "team") or rule.metric not in allowed:
+        raise ValueError(f"metric {rule.metric!r} is not one a {rule.kind} award can rank on")
+    if rule.min_n < 1:
+        raise ValueError("min_n must be at least 1")
+    if rule.tie_break not in TIE_BREAKS or rule.tie_break == rule.metric:
+        raise ValueError(f"tie-break {rule.tie_break!r} cannot decide a tie on {rule.metric!r}")
+    _write(con, [("""INSERT INTO award_rules (rule_id, kind, name, metric, min_n, tie_break, active, updated_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, current_timestamp) ON CONFLICT (rule_id) DO UPDATE SET
+                     kind = excluded.kind, name = excluded.name, metric = excluded.metric, min_n = excluded.min_n,
+                     tie_break = excluded.tie_break, active = excluded.active, updated_at = now()""",
+                  [rule.rule_id, rule.kind, rule.name, rule.metric, int(rule.min_n), rule.tie_break, rule.active])])
+
+
+def announced_awards(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Awards recorded as given: rule_id, month, winner_id, value, n, rule_text, awarded_at."""
+    return _frame(con, "SELECT rule_id, month, winner_id, value, n, rule_text, awarded_at FROM award_history "
+                       "ORDER BY month DESC, rule_id, winner_id")
+
+
+def announce_award(con: duckdb.DuckDBPyConnection, rule_id: str, month: date,
+                   winners: list[tuple[str, float, int]], rule_text: str) -> None:
+    """Record a month's winners (id, value, n) with the rule's words; replaces that month's record."""
+    first = month.replace(day=1)
+    statements = [("DELETE FROM award_history WHERE rule_id = ? AND month = ?", [rule_id, first])]
+    statements += [("INSERT INTO award_history (rule_id, month, winner_id, value, n, rule_text) VALUES (?, ?, ?, ?, ?, ?)",
+                    [rule_id, first, winner, float(value), int(n), rule_text]) for winner, value, n in winners]
+    _write(con, statements)
+
+
+# ---------------------------------------------------------------- monthly inputs of team awards
+
+def monthly_headcount(con: duckdb.DuckDBPyConnection, first: date, last: date) -> pd.DataFrame:
+    """month, group, headcount: selling members (not analyst/manager) with a stint overlapping the
+    month, for each month from the one holding `first` to the one holding `last`."""
+    return _frame(con, """
+        WITH months AS (SELECT CAST(m AS DATE) AS month, CAST(m + INTERVAL 1 MONTH AS DATE) AS next_month
+                        FROM generate_series(CAST(date_trunc('month', ?::DATE) AS TIMESTAMP),
+                                             CAST(?::DATE AS TIMESTAMP), INTERVAL 1 MONTH) AS t(m))
+        SELECT mo.month, m.group_id AS "group", count(DISTINCT m.staff_id)::INTEGER AS headcount
+        FROM months mo JOIN memberships m ON m.valid_from < mo.next_month
+             AND (m.valid_to IS NULL OR m.valid_to > mo.month)
+        WHERE m.role_in_group NOT IN (?, ?)
+        GROUP BY ALL ORDER BY 1, 2
+    """, [first, last, *NON_SELLING_ROLES])
+
+
+def monthly_handoffs(con: duckdb.DuckDBPyConnection, months: tuple[date, ...]) -> pd.DataFrame:
+    """month, group (the sending group), handed_on, moved_on: hand-offs between stage groups
+    in each month (db.queries.handoff_aggregates summed over receivers)."""
+    parts = []
+    for month in months:
+        first = month.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        sent = handoff_aggregates(con, Filters(first, last))
+        summed = sent.groupby("from_group", as_index=False)[["handed_on", "moved_on"]].sum()
+        parts.append(summed.rename(columns={"from_group": "group"}).assign(month=pd.Timestamp(first)))
+    columns = ["month", "group", "handed_on", "moved_on"]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def monthly_group_targets(con: duckdb.DuckDBPyConnection, first: date, last: date) -> pd.DataFrame:
+    """month, group, metric, target: every group target in the months from `first` to `last`."""
+    return _frame(con, """SELECT month, scope_id AS "group", metric, value AS target FROM targets
+                          WHERE scope = 'group' AND month >= date_trunc('month', ?::DATE) AND month <= ?
+                          ORDER BY 1, 2, 3""", [first, last])
+
+
+# ---------------------------------------------------------------- training
+
+def training_records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """training_id, staff_id, name, topic, trained_on, hours, trainer, note; newest first."""
+    return _frame(con, """SELECT t.training_id, t.staff_id, s.name, t.topic, t.trained_on, t.hours, t.trainer, t.note
+                          FROM training_records t LEFT JOIN staff s ON s.staff_id = t.staff_id
+                          ORDER BY t.trained_on DESC, t.training_id DESC""")
+
+
+def add_training(con: duckdb.DuckDBPyConnection, staff_ids: list[str], topic: str, trained_on: date,
+                 hours: float | None = None, trainer: str | None = None, note: str | None = None) -> int:
+    """One record per person trained; ValueError without people or topic. Returns rows added."""
+    topic = (topic or "").strip()
+    if not staff_ids or not topic:
+        raise ValueError("who and what are required")
+    _write(con, [("INSERT INTO training_records (staff_id, topic, trained_on, hours, trainer, note) "
+                  "VALUES (?, ?, ?, ?, ?, ?)", [staff_id, topic, trained_on, hours, trainer or None, note or None])
+                 for staff_id in staff_ids])
+    return len(staff_ids)
+
+
+def delete_training(con: duckdb.DuckDBPyConnection, training_id: int) -> None:
+    _write(con, [("DELETE FROM training_records WHERE training_id = ?", [int(training_id)])])
