@@ -16,6 +16,7 @@ from ui.context import page_context
 from ui.database import load
 from ui.i18n import t
 from ui.kpi_cards import card_texts
+from ui.navigation import link
 from ui.periods import trend_weeks
 
 TREND_METRICS = ("first_visits", "deals", "won_deals", "won_amount")
@@ -53,7 +54,8 @@ with table_column:
     shown = groups[groups["group_id"].isin(by_group["group"])]
     frame, config = tables.group_kpi_table(by_group, shown, lang)
     st.dataframe(frame, column_config=config, hide_index=True, width="stretch")
-    st.caption(t("interval_help", lang) + " · " + t("metric_dictionary_hint", lang))
+    st.caption(t("interval_help", lang))
+    link("pages/dictionary.py", t("metric_dictionary_hint", lang), ":material/menu_book:")
 with trend_column:
     metric_id = st.segmented_control(
         t("trend_metric", lang), TREND_METRICS, default="won_deals", key="overview_trend_metric",

@@ -95,7 +95,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exit_presentation": ("退出演示模式", "Exit presentation mode"),
     "privacy_badge": ("隐私模式已开启", "Privacy mode on"),
     "interval_help": ("括号内为 95% 置信区间（Wilson）", "Brackets: 95% Wilson interval"),
-    "metric_dictionary_hint": ("指标口径见“指标口径”页", "Definitions: see the Metric dictionary page"),
+    "metric_dictionary_hint": ("每个指标的定义、口径与取数 SQL → 指标口径", "Every metric's definition, basis and SQL → Metric dictionary"),
 }
 
 BASIS_LABELS: dict[str, tuple[str, str]] = {
