@@ -7,9 +7,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    return con.cursor().execute(sql, params or []).df()
+from db.sql import frame as _frame
 
 
 def settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

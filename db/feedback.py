@@ -13,27 +13,11 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from db.sql import frame as _frame
+from db.sql import run_in_transaction as _write
+
 SUGGESTION_STATUSES: tuple[str, ...] = ("new", "discussed", "done")
 RATINGS: tuple[str, ...] = ("excellent", "good", "adequate", "improve")
-
-
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    cursor = con.cursor()
-    try:
-        return cursor.execute(sql, params or []).df()
-    finally:
-        cursor.close()
-
-
-def _write(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, list]]) -> None:
-    con.execute("BEGIN")
-    try:
-        for sql, params in statements:
-            con.execute(sql, params)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 # ---------------------------------------------------------------- suggestions

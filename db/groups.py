@@ -18,6 +18,7 @@ from analytics.membership import Move, Person, Problem, Stint, changed_staff, hi
 from analytics.membership import add_stint as added_stint
 from analytics.membership import apply_moves as moved_stints
 from db.attribution import refresh_group_attribution
+from db.sql import frame as _frame
 from domain import GROUP_BASES, PHASES
 
 # Metrics a target can be set for on the editor (csat is an average: it is never split).
@@ -42,14 +43,6 @@ class GroupRefused(ValueError):
     def __init__(self, kind: str, detail: str = ""):
         super().__init__(f"{kind} {detail}".strip())
         self.kind, self.detail = kind, detail
-
-
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    cursor = con.cursor()
-    try:
-        return cursor.execute(sql, params or []).df()
-    finally:
-        cursor.close()
 
 
 # ---------------------------------------------------------------- reads

@@ -14,6 +14,8 @@ import pandas as pd
 from analytics.awards import CHAMPION_METRICS, TEAM_METRICS, TIE_BREAKS, AwardRule
 from db.filters import Filters
 from db.queries import handoff_aggregates
+from db.sql import frame as _frame
+from db.sql import run_in_transaction as _write
 
 # An empty name shows the award's usual name in the reader's language (月度销冠 / 团队协作奖).
 DEFAULT_RULES: tuple[AwardRule, ...] = (
@@ -21,26 +23,6 @@ DEFAULT_RULES: tuple[AwardRule, ...] = (
     AwardRule("team", "team", "", "attainment", 10, "csat"),
 )
 NON_SELLING_ROLES = ("analyst", "manager")
-
-
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    cursor = con.cursor()
-    try:
-        return cursor.execute(sql, params or []).df()
-    finally:
-        cursor.close()
-
-
-def _write(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, list]]) -> None:
-    """Run the statements as one transaction."""
-    con.execute("BEGIN")
-    try:
-        for sql, params in statements:
-            con.execute(sql, params)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 # ---------------------------------------------------------------- rules and announced awards

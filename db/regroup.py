@@ -15,15 +15,8 @@ import pandas as pd
 
 from analytics.membership import Move
 from db.groups import UPSERT_GROUP, GroupRefused, moves_in_transaction
+from db.sql import frame as _frame
 from domain import GROUP_BASES, PHASES, STAGE_PHASE, STAGES
-
-
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    cursor = con.cursor()
-    try:
-        return cursor.execute(sql, params or []).df()
-    finally:
-        cursor.close()
 
 
 def regroup_people(con: duckdb.DuckDBPyConnection, as_of: date, months: int) -> pd.DataFrame:

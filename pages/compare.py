@@ -15,7 +15,7 @@ from db.deal_lists import DealSelection
 from db.queries import closed_deals_by_cell, kpi_aggregates
 from ui import charts_compare as cc
 from ui.charts import group_colors
-from ui.components import empty_state, freshness_line, show_chart
+from ui.components import empty_state, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
@@ -37,12 +37,7 @@ def localized(frame) -> dict:
     return {column: st.column_config.NumberColumn(format="localized") for column in cc.count_columns(frame)}
 
 
-st.title(t("page_compare", lang))
-freshness = load(catalog.freshness)
-if freshness["deals"] == 0:
-    empty_state(lang, "no_database")
-    st.stop()
-freshness_line(freshness, lang)
+page_header(t("page_compare", lang), lang)
 st.caption(t("cmp_window", lang, start=filters.start.isoformat(), end=filters.end.isoformat(),
              days=filters.days))
 

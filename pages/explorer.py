@@ -15,7 +15,7 @@ from db.queries.explorer import customer_need_deals, explorer_aggregates, year_e
 from ui import charts_explorer as ce
 from ui import tables_explorer as te
 from ui.charts import group_colors
-from ui.components import empty_state, freshness_line, show_chart
+from ui.components import empty_state, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import LIMIT, deal_display_frame, show_deals
@@ -25,12 +25,7 @@ from ui.i18n import t
 ctx = page_context()
 lang, filters = ctx.lang, ctx.filters
 
-st.title(t("page_explorer", lang))
-freshness = load(catalog.freshness)
-if freshness["deals"] == 0:
-    empty_state(lang, "no_database")
-    st.stop()
-freshness_line(freshness, lang)
+page_header(t("page_explorer", lang), lang)
 st.caption(t("exp_intro", lang))
 
 # The view lives under our own key (widget keys vanish on other pages), re-seeds the widgets and

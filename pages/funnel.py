@@ -30,7 +30,7 @@ from db.queries import (
 from domain import STAGES
 from ui import formats
 from ui.charts_funnel import cohort_conversion, cohort_figure, stage_funnel_figure, time_in_stage_figure
-from ui.components import draw_cards, empty_state, freshness_line, show_chart
+from ui.components import draw_cards, empty_state, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.funnel_drilldown import clicked_stage, show_reached_deals
@@ -124,12 +124,7 @@ def draw_handoffs(scope: Filters, names: dict[str, str]) -> None:
     st.caption(t("fun_handoff_caption", lang))
 
 
-st.title(t("page_funnel", lang))
-freshness = load(catalog.freshness)
-if freshness["deals"] == 0:
-    empty_state(lang, "no_database")
-    st.stop()
-freshness_line(freshness, lang)
+page_header(t("page_funnel", lang), lang)
 
 groups = load(catalog.groups)
 names = dict(zip(groups["group_id"], groups["name"], strict=True))

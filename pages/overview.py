@@ -11,7 +11,7 @@ from db.queries import kpi_aggregates
 from ui import tables
 from ui.alerts import draw_alerts
 from ui.charts import group_colors, mark_partial_last_period, trend_by_group
-from ui.components import draw_cards, empty_state, freshness_line, show_chart
+from ui.components import draw_cards, empty_state, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.i18n import t
@@ -24,12 +24,7 @@ TREND_METRICS = ("first_visits", "deals", "won_deals", "won_amount")
 ctx = page_context()
 lang, filters = ctx.lang, ctx.filters
 
-st.title(t("page_overview", lang))
-freshness = load(catalog.freshness)
-if freshness["deals"] == 0:
-    empty_state(lang, "no_database")
-    st.stop()
-freshness_line(freshness, lang)
+page_header(t("page_overview", lang), lang)
 st.caption(t("window_caption", lang, start=filters.start.isoformat(), end=filters.end.isoformat(),
              days=filters.days))
 

@@ -17,7 +17,7 @@ from db.queries.people import staff_roster
 from ui import charts_compare as cc
 from ui import charts_people as cp
 from ui.charts import group_colors
-from ui.components import empty_state, freshness_line, show_chart
+from ui.components import empty_state, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
@@ -58,12 +58,7 @@ def localized(frame) -> dict:
     return {column: st.column_config.NumberColumn(format="localized") for column in cc.count_columns(frame)}
 
 
-st.title(t("page_people", lang))
-freshness = load(catalog.freshness)
-if freshness["deals"] == 0:
-    empty_state(lang, "no_database")
-    st.stop()
-freshness_line(freshness, lang)
+page_header(t("page_people", lang), lang)
 st.caption(t("cmp_window", lang, start=filters.start.isoformat(), end=filters.end.isoformat(),
              days=filters.days))
 

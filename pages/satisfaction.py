@@ -29,7 +29,7 @@ from ui.charts_satisfaction import (
     nps_category_figure,
     trend_figure,
 )
-from ui.components import draw_cards, empty_state, freshness_line, show_chart
+from ui.components import draw_cards, empty_state, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
@@ -147,12 +147,7 @@ def draw_conversion(by_group_aggregates: pd.DataFrame) -> None:
         draw_group_drill(group_id, "sat_drill_scatter")
 
 
-st.title(t("page_satisfaction", lang))
-freshness = load(catalog.freshness)
-if freshness["deals"] == 0:
-    empty_state(lang, "no_database")
-    st.stop()
-freshness_line(freshness, lang)
+page_header(t("page_satisfaction", lang), lang)
 st.caption(t("sat_basis", lang, start=filters.start.isoformat(), end=filters.end.isoformat()))
 
 current = satisfaction_table(load(kpi_aggregates, filters, "total"), "total").iloc[0]

@@ -19,7 +19,7 @@ from db.queries import kpi_aggregates, monthly_targets
 from ui import charts_targets as ct
 from ui import formats
 from ui import tables_targets as tt
-from ui.components import empty_state, freshness_line, show_chart
+from ui.components import empty_state, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
@@ -30,12 +30,7 @@ lang, filters, as_of = ctx.lang, ctx.filters, ctx.choices.as_of
 month_first, month_last = month_bounds(as_of)
 mtd = replace(filters, start=month_first, end=as_of)
 
-st.title(t("page_targets", lang))
-freshness = load(catalog.freshness)
-if freshness["deals"] == 0:
-    empty_state(lang, "no_database")
-    st.stop()
-freshness_line(freshness, lang)
+page_header(t("page_targets", lang), lang)
 
 # --- controls: which targets, and the selling-day calendar (our own key: widget keys vanish) ---
 span = replace(filters, start=min(filters.start, month_first), end=max(filters.end, as_of))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from db import catalog
 from ui import formats
 from ui.context import page_context
+from ui.database import load
 from ui.i18n import t
 from ui.kpi_cards import CardText
 from ui.theme import PRESENTATION_FONT_SCALE
@@ -29,6 +31,16 @@ def freshness_line(info: dict, lang: str) -> None:
         last = t("no_import_yet", lang)
     st.caption(t("freshness", lang, as_of=info["as_of"].isoformat(), last_import=last,
                  source=info["source"]))
+
+
+def page_header(title: str, lang: str) -> None:
+    """The page title and the data-freshness line; on an empty database, what to do, and stop."""
+    st.title(title)
+    freshness = load(catalog.freshness)
+    if freshness["deals"] == 0:
+        empty_state(lang, "no_database")
+        st.stop()
+    freshness_line(freshness, lang)
 
 
 def empty_state(lang: str, key: str = "empty_window") -> None:
