@@ -33,15 +33,22 @@ def resolve_staff(con: duckdb.DuckDBPyConnection, batch_id: int, source_system: 
               WHERE ref_id IS NOT NULL OR ref_name IS NOT NULL) p""", {"src": source_system})
     con.execute(f"CREATE OR REPLACE TEMP TABLE {people} AS SELECT * FROM _people_r")
     con.execute("DROP TABLE _people_r")
-    created = con.execute(f"""
-        INSERT INTO staff (staff_id, name, role, active, source_system)
-        SELECT staff_id, coalesce(max(ref_name), max(ref_id)), ?, TRUE, ? FROM {people}
-        WHERE staff_id NOT IN (SELECT staff_id FROM staff) GROUP BY staff_id
-        RETURNING staff_id""", [role, source_system]).fetchall()
-    for (staff_id,) in created:
-        con.execute("INSERT INTO import_changes VALUES (?, 'staff', ?, NULL) ON CONFLICT DO NOTHING",
-                    [batch_id, staff_id])
-    return len(created)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _created AS
+        SELECT staff_id, coalesce(max(ref_name), max(ref_id)) AS name FROM {people}
+        WHERE staff_id NOT IN (SELECT staff_id FROM staff) GROUP BY staff_id""")
+    created = con.execute("INSERT INTO staff (staff_id, name, role, active, source_system) "
+                          "SELECT staff_id, name, ?, TRUE, ? FROM _created", [role, source_system]).fetchall()[0][0]
+    _remember_created(con, batch_id, "staff", "staff_id")
+    return created
+
+
+def _remember_created(con: duckdb.DuckDBPyConnection, batch_id: int, table: str, key: str) -> None:
+    """Mark the rows of temp table _created as inserts of the batch, in one statement."""
+    con.execute(f"""
+        INSERT INTO import_changes SELECT ?, '{table}', {key}, NULL FROM _created
+        ON CONFLICT DO NOTHING""", [batch_id])
+    con.execute("DROP TABLE _created")
 
 
 def resolve_groups(con: duckdb.DuckDBPyConnection, batch_id: int, names: str) -> int:
@@ -58,15 +65,15 @@ def resolve_groups(con: duckdb.DuckDBPyConnection, batch_id: int, names: str) ->
         FROM {names} n WHERE n.ref IS NOT NULL GROUP BY n.ref""")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {names} AS SELECT * FROM _names_r")
     con.execute("DROP TABLE _names_r")
-    created = con.execute(f"""
-        INSERT INTO groups (group_id, name, basis, project_id)
-        SELECT group_id, any_value(ref), coalesce(any_value(basis), 'other'), any_value(project_id)
-        FROM {names} WHERE group_id NOT IN (SELECT group_id FROM groups) GROUP BY group_id
-        RETURNING group_id""").fetchall()
-    for (group_id,) in created:
-        con.execute("INSERT INTO import_changes VALUES (?, 'groups', ?, NULL) ON CONFLICT DO NOTHING",
-                    [batch_id, group_id])
-    return len(created)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _created AS
+        SELECT group_id, any_value(ref) AS name, coalesce(any_value(basis), 'other') AS basis,
+               any_value(project_id) AS project_id
+        FROM {names} WHERE group_id NOT IN (SELECT group_id FROM groups) GROUP BY group_id""")
+    created = con.execute("INSERT INTO groups (group_id, name, basis, project_id) "
+                          "SELECT group_id, name, basis, project_id FROM _created").fetchall()[0][0]
+    _remember_created(con, batch_id, "groups", "group_id")
+    return created
 
 
 def resolve_projects(con: duckdb.DuckDBPyConnection, batch_id: int, names: list[str]) -> dict[str, str]:

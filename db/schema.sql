@@ -409,3 +409,58 @@ CREATE TABLE IF NOT EXISTS case_reviews (
     reviewer     VARCHAR,
     reviewed_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
+
+-- ---------------------------------------------------------------- derived data (bench/README.md)
+-- One row per fact the KPIs count, with its dimensions and measures already joined: deals created
+-- (fact 'created', by created_at), deals won or lost ('closed', by won_at / lost_at), visits
+-- ('activity', occurred_at) and survey answers ('survey', answered_at); for the funnel, finished
+-- stage stays ('stay', by entered_at: stage, stay_days) and the stages each deal reached ('reach',
+-- by the deal's created_at: stage, position, reached_at, entered_at, inferred; see
+-- db/queries/funnel.py for their meaning), both with the deal's created-at dimensions. Rebuilt from the tables
+-- above by db.queries.facts.refresh_kpi_facts, which db.attribution.refresh_group_attribution
+-- runs after every import, undo, stage mapping, membership change and demo build; an import
+-- refreshes only the facts its batch touched. kpi_aggregates reads it while kpi_facts_state's
+-- row counts still match the tables (else it computes from the tables, as before).
+-- first_won_days: for a first visit, the fewest days from the visit to the won date of a deal
+-- of that visit (>= 0), NULL when none was won after it (first_visits_won = first_won_days <= N).
+CREATE TABLE IF NOT EXISTS kpi_facts (
+    fact              VARCHAR NOT NULL,
+    fact_id           VARCHAR NOT NULL,
+    moment            TIMESTAMP NOT NULL,
+    group_id          VARCHAR,
+    staff_id          VARCHAR,
+    project_id        VARCHAR,
+    customer_id       VARCHAR,
+    source_channel    VARCHAR,
+    customer_type     VARCHAR,
+    deals             INTEGER,
+    followup_on_time  INTEGER,
+    won_deals         INTEGER,
+    lost_deals        INTEGER,
+    won_amount        DOUBLE,
+    cycle_days        INTEGER,
+    visits            INTEGER,
+    first_visits      INTEGER,
+    first_won_days    INTEGER,
+    csat              SMALLINT,
+    nps               SMALLINT,
+    stage             VARCHAR,
+    position          INTEGER,
+    stay_days         DOUBLE,
+    reached_at        TIMESTAMP,
+    entered_at        TIMESTAMP,
+    inferred          BOOLEAN
+);
+
+-- The row counts kpi_facts was built from (one row): a table written without a refresh since
+-- (a script's INSERT) shows as a different count, and kpi_aggregates then ignores kpi_facts.
+-- layout: the version of kpi_facts' rows (db/queries/facts.FACTS_LAYOUT); another means rebuild.
+CREATE TABLE IF NOT EXISTS kpi_facts_state (
+    layout       INTEGER NOT NULL,
+    deals        BIGINT NOT NULL,
+    activities   BIGINT NOT NULL,
+    surveys      BIGINT NOT NULL,
+    customers    BIGINT NOT NULL,
+    memberships  BIGINT NOT NULL,
+    stage_events BIGINT NOT NULL
+);

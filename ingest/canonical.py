@@ -38,10 +38,12 @@ from ingest.normalize import (
     amount_value_sql,
     currency_code_sql,
     currency_sql,
-    date_sql,
+    fast_date_sql,
     infer_date_rule,
     month_sql,
-    null_words_sql,
+    null_words_trimmed_sql,
+    plain_amount_shape_sql,
+    plain_amount_value_sql,
 )
 from ingest.readers import RawTable
 
@@ -85,9 +87,10 @@ class Canonical:
 class _Builder:
     """Builds the three SQL layers of `_canon` and the reasons' (named) parameters.
 
-    Layer 1 cleans each raw column once (`t_i`: trimmed text; `n_i`: also placeholders as
-    NULL), then amount columns get their one regular expression (`a_i`); layer 2 parses the
-    fields from those; layer 3 adds the record id and the reasons.
+    Layer 1 cleans each raw column once (`t_i`: trimmed text), layer 1b sets placeholders to
+    NULL (`n_i`, from `t_i`), then amount columns get their one regular expression (`a_i`) unless
+    the text is a plain number (`s_i`); layer 2 parses the fields from those; layer 3 adds the
+    record id and the reasons.
     Layering keeps each cleaning and parsing computed once per row.
     """
 
@@ -95,6 +98,8 @@ class _Builder:
         self.con, self.raw, self.det, self.utc_offset = con, raw, det, utc_offset
         self.column_of = dict(zip(raw.headers, raw.columns, strict=True))
         self.texts: dict[str, str] = {}
+        self.nulls: dict[str, str] = {}
+        self.shapes: dict[str, str] = {}
         self.prepared: dict[str, str] = {}
         self.fields: list[tuple[str, str]] = []
         self.reasons: list[str] = []
@@ -109,13 +114,16 @@ class _Builder:
     def t(self, header: str) -> str:
         """Layer-1 alias of a column's trimmed text (NULL when empty)."""
         alias = "t_" + self.column_of[header][1:]
-        self.texts[alias] = f"nullif(trim({self.column_of[header]}, {_BLANKS}), '')"
+        column = self.column_of[header]
+        # trim() copies every value; most values have no blanks around them (-0.9 s per 12 x 1M)
+        self.texts[alias] = (f"nullif(CASE WHEN starts_with({column}, {_BLANKS}) OR ends_with({column}, {_BLANKS}) "
+                             f"THEN trim({column}, {_BLANKS}) ELSE {column} END, '')")
         return alias
 
     def n(self, header: str) -> str:
-        """Layer-1 alias of a column's text with placeholders (-, N/A, 无 …) as NULL."""
+        """Layer-1b alias of a column's text with placeholders (-, N/A, 无 …) as NULL."""
         alias = "n_" + self.column_of[header][1:]
-        self.texts[alias] = null_words_sql(f"nullif(trim({self.column_of[header]}, {_BLANKS}), '')")
+        self.nulls[alias] = null_words_trimmed_sql(self.t(header))
         return alias
 
     def field(self, expr: str, alias: str) -> None:
@@ -141,32 +149,39 @@ class _Builder:
         # The rule comes from the distinct values of the first 100,000 filled cells (enough to
         # meet a day above 12 in any real column) so that a big file is not scanned for it.
         sample = self.con.execute(
-            f"SELECT DISTINCT {self.texts[text]} FROM (SELECT {self.column_of[header]} FROM {self.raw.base} "
+            f"SELECT DISTINCT {self.nulls[text].replace(self.t(header), self.texts[self.t(header)])} "
+            f"FROM (SELECT {self.column_of[header]} FROM {self.raw.base} "
             f"WHERE {self.column_of[header]} IS NOT NULL LIMIT 100000) LIMIT 5000").fetchall()
-        rule = infer_date_rule([s for (s,) in sample if s], self.det.us_dates)
+        values = [s for (s,) in sample if s]
+        rule = infer_date_rule(values, self.det.us_dates)
         self.rules[name] = rule
-        self.field(month_sql(text, rule) if month else date_sql(text, rule, self.utc_offset), alias)
+        self.field(month_sql(text, rule) if month else fast_date_sql(text, values, rule, self.utc_offset, self.con), alias)
         what = "a month" if month else "a date"
         self.reasons.append(f"CASE WHEN {text} IS NOT NULL AND {alias} IS NULL THEN "
                             f"{self.label(header)} || ': \"' || left({text}, 60) || '\" is not {what}' END")
 
     def amount_field(self, header: str, alias: str, factor: float = 1.0) -> None:
         text = self.n(header)
-        prepared = "a_" + self.column_of[header][1:]
-        self.prepared[prepared] = amount_text_sql(text)
-        self.field(f"{amount_value_sql(prepared)} * {float(factor)}", alias)
+        prepared, plain = "a_" + self.column_of[header][1:], "s_" + self.column_of[header][1:]
+        self.shapes[plain] = plain_amount_shape_sql(text)
+        self.prepared[prepared] = f"CASE WHEN {plain} THEN NULL ELSE {amount_text_sql(text)} END"
+        self.field(f"CASE WHEN {plain} THEN {plain_amount_value_sql(text)} ELSE {amount_value_sql(prepared)} END"
+                   f" * {float(factor)}", alias)
         self.reasons.append(f"CASE WHEN {text} IS NOT NULL AND {alias} IS NULL THEN "
                             f"{self.label(header)} || ': \"' || left({text}, 60) || '\" is not an amount' END")
 
     def sql(self, record_id: str) -> str:
         layer1 = "".join(f", {expr} AS {alias}" for alias, expr in self.texts.items())
+        nulls = "".join(f", {expr} AS {alias}" for alias, expr in self.nulls.items())
+        shapes = "".join(f", {expr} AS {alias}" for alias, expr in self.shapes.items())
         prepared = "".join(f", {expr} AS {alias}" for alias, expr in self.prepared.items())
         layer2 = ", ".join(f'{expr} AS "{alias}"' for expr, alias in self.fields)
         names = ", ".join(f'"{alias}"' for _, alias in self.fields)
         return f"""
             SELECT _line, {record_id} AS _record_id, {names},
                    nullif(concat_ws('; ', {', '.join(self.reasons) or "NULL"}), '') AS _reason
-            FROM (SELECT *, {layer2} FROM (SELECT *{prepared} FROM (SELECT _line{layer1} FROM {self.raw.table})))"""
+            FROM (SELECT *, {layer2} FROM (SELECT *{prepared} FROM (SELECT *{shapes} FROM (SELECT *{nulls} FROM (
+                SELECT _line{layer1} FROM {self.raw.table})))))"""
 
 
 def build_canonical(con: duckdb.DuckDBPyConnection, raw: RawTable, det: Detection, *,

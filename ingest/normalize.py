@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 NULL_WORDS = ("-", "--", "—", "n/a", "na", "null", "none", "nan", "#n/a", "无", "/")
 
@@ -134,6 +135,96 @@ def date_sql(expr: str, rule: DateRule, utc_offset_hours: float = 8) -> str:
     return "coalesce(" + ", ".join(parts) + ")"
 
 
+# strptime directives as regular expressions (for the shape guard of fast_date_sql).
+_DIRECTIVE_RE = {"Y": r"\d{4}", "y": r"\d{2}", "m": r"\d{1,2}", "d": r"\d{1,2}", "H": r"\d{1,2}",
+                 "I": r"\d{1,2}", "M": r"\d{1,2}", "S": r"\d{1,2}", "f": r"\d{1,6}", "p": "[AaPp][Mm]",
+                 "b": "[A-Za-z]{3}", "B": "[A-Za-z]{3,9}", "%": "%"}
+# Families whose SQL runs before the strptime list (their values must not take a fast path).
+_BEFORE_STRPTIME = frozenset({"zoho_analytics"})
+FAST_PATH_MIN_SHARE = 0.5
+
+
+def _format_regex(fmt: str) -> str | None:
+    """A regular expression matching the texts shaped like `fmt` (None: a directive we do not map)."""
+    out, i = [], 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            pattern = _DIRECTIVE_RE.get(fmt[i + 1:i + 2])
+            if pattern is None:
+                return None
+            out.append(pattern)
+            i += 2
+        else:
+            out.append(re.escape(fmt[i]))
+            i += 1
+    return "".join(out)
+
+
+def strptime_formats(rule: DateRule) -> list[str]:
+    """The strptime formats `date_sql` tries for this rule, in its order."""
+    formats: list[str] = []
+    for family in ("ymd", "cn", "d_mon_y", "mon_d_y"):
+        if family in rule.families:
+            formats += _FORMATS[family]
+    if "slash" in rule.families:
+        formats += _FORMATS["dmy" if rule.dayfirst else "mdy"]
+    return formats
+
+
+def fast_date_sql(expr: str, samples: Sequence[str], rule: DateRule, utc_offset_hours: float = 8,
+                  con: duckdb.DuckDBPyConnection | None = None) -> str:
+    """`date_sql(expr, rule)` with a fast path for the column's dominant format; same results.
+
+    try_strptime over a list of formats costs ~5 s per million values when the match is tenth in
+    the list (each failed format is expensive); one format costs 0.06 s. The dominant format is
+    the one that reads most sample values first (as date_sql would); values shaped like it (a
+    regular expression of its directives) are read with it alone, everything else, and any
+    shaped value it cannot read, goes through date_sql. The fast path is kept only when it gives
+    date_sql's answer for every sample value; without a format that reads at least half of the
+    sample, this is date_sql itself.
+    """
+    full = date_sql(expr, rule, utc_offset_hours)
+    formats = strptime_formats(rule)
+    values = [s for s in samples if s]
+    if not formats or not values or rule.families & _BEFORE_STRPTIME:
+        return full
+    listed = ", ".join(f"try_strptime(trim(x), '{f.replace(chr(39), chr(39) * 2)}') IS NOT NULL" for f in formats)
+    firsts = _evaluate_texts(
+        f"CASE WHEN TRY_CAST(trim(x) AS TIMESTAMP) IS NULL THEN list_position([{listed}], true) END", values, con)
+    counts: dict[int, int] = {}
+    for position in firsts:
+        if position:
+            counts[position] = counts.get(position, 0) + 1
+    if not counts:
+        return full
+    position, hits = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
+    fmt = formats[position - 1]
+    shape = _format_regex(fmt)
+    if hits < FAST_PATH_MIN_SHARE * len(values) or shape is None:
+        return full
+
+    def fast(x: str) -> str:
+        quoted_fmt = fmt.replace("'", "''")
+        return (f"CASE WHEN regexp_full_match(trim({x}), '{shape}') "
+                f"THEN coalesce(try_strptime(trim({x}), '{quoted_fmt}'), {date_sql(x, rule, utc_offset_hours)}) "
+                f"ELSE {date_sql(x, rule, utc_offset_hours)} END")
+
+    same = _evaluate_texts(f"({fast('x')}) IS NOT DISTINCT FROM ({date_sql('x', rule, utc_offset_hours)})", values,
+                           con)
+    return fast(expr) if all(same) else full
+
+
+def _evaluate_texts(expr_of: str, values: Sequence[str], con: duckdb.DuckDBPyConnection | None = None) -> list:
+    """`expr_of` (over column x) for each text, in order, on `con` (else a scratch database)."""
+    cursor = con.cursor() if con is not None else duckdb.connect(":memory:")
+    try:
+        cursor.register("_texts", pa.table({"pos": pa.array(range(len(values)), pa.int64()),
+                                            "x": pa.array(list(values), pa.string())}))
+        return [row[0] for row in cursor.execute(f"SELECT {expr_of} FROM _texts ORDER BY pos").fetchall()]
+    finally:
+        cursor.close()
+
+
 _SUFFIXES = (("百万", 1e6), ("亿", 1e8), ("万", 1e4), ("千", 1e3), ("w", 1e4), ("k", 1e3), ("m", 1e6),
              ("b", 1e9), ("%", 0.01))
 _STRIP = r"rmb|cny|usd|us\$|hk\$|hkd|eur|gbp|jpy|aud|mxn|cop|pen|元|人民币|美元|港币|[\s¥￥$€£]"
@@ -148,6 +239,25 @@ def amount_text_sql(expr: str) -> str:
     """
     text = f"translate(lower(trim({expr})), '０１２３４５６７８９．，－', '0123456789.,-')"
     return f"regexp_replace({text}, '{_STRIP}', '', 'g')"
+
+
+# Amounts written as a plain number, with thousands groups and a leading ¥/$ at most: the common
+# case, read without amount_text_sql's regular-expression replace (same value, ~5x cheaper).
+PLAIN_AMOUNT = r"[$¥￥]?-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
+
+
+def plain_amount_shape_sql(expr: str) -> str:
+    """SQL: whether text `expr` is a plain amount (see PLAIN_AMOUNT)."""
+    return f"regexp_full_match({expr}, '{PLAIN_AMOUNT}')"
+
+
+def plain_amount_value_sql(expr: str) -> str:
+    """SQL: the DOUBLE of a plain amount; equals amount_value_sql(amount_text_sql(expr)) there.
+
+    Thousands groups of exactly three digits never read as a European decimal comma, so
+    dropping the commas and the sign is all amount_text_sql and amount_value_sql would do.
+    """
+    return f"TRY_CAST(translate({expr}, '$¥￥,', '') AS DOUBLE)"
 
 
 def amount_value_sql(column: str) -> str:
@@ -175,6 +285,18 @@ def null_words_sql(expr: str) -> str:
     return f"CASE WHEN lower(trim({expr})) IN ({listed}) THEN NULL ELSE {expr} END"
 
 
+def null_words_trimmed_sql(expr: str) -> str:
+    """null_words_sql for text already trimmed of spaces (`trim(x, ' ')`): same result, cheaper.
+
+    Every placeholder is at most 4 bytes, so a longer text can only be one when trim() would
+    shorten it: when it starts or ends with a character trim() removes besides the space
+    (NBSP and other non-ASCII blanks). Only such texts pay for lower(trim()).
+    """
+    listed = ", ".join(f"'{w}'" for w in NULL_WORDS)
+    guard = f"(strlen({expr}) <= 4 OR ascii({expr}) > 127 OR ascii(right({expr}, 1)) > 127)"
+    return f"CASE WHEN {guard} AND lower(trim({expr})) IN ({listed}) THEN NULL ELSE {expr} END"
+
+
 def currency_sql(expr: str) -> str:
     """SQL: the ISO currency an amount text names (¥/元/RMB → CNY, $ → USD …), else NULL.
 
@@ -185,7 +307,10 @@ def currency_sql(expr: str) -> str:
              ("(€|eur)", "EUR"), ("(£|gbp)", "GBP"), ("(mxn)", "MXN"), ("(cop)", "COP"), ("(pen)", "PEN"),
              ("(aud|a\\$)", "AUD"), ("(jpy)", "JPY"), ("\\$", "USD"))
     named = "CASE " + " ".join(f"WHEN regexp_matches({t}, '{p}') THEN '{c}'" for p, c in cases) + " END"
-    return f"CASE WHEN regexp_full_match({expr}, '[0-9.,()% -]*') THEN NULL ELSE {named} END"
+    # $1,200.00 and ¥1,200 alone would reach their pattern last but one or two: answer them first
+    signs = (f"WHEN starts_with({expr}, '$') AND regexp_full_match({expr}, '\\$[0-9.,]+') THEN 'USD' "
+             f"WHEN regexp_full_match({expr}, '[¥￥][0-9.,]+') THEN 'CNY'")
+    return f"CASE WHEN regexp_full_match({expr}, '[0-9.,()% -]*') THEN NULL {signs} ELSE {named} END"
 
 
 def currency_code_sql(expr: str) -> str:

@@ -62,15 +62,22 @@ def person_join(alias: str, id_col: str, name_col: str) -> str:
 
 
 def ref_table(con: duckdb.DuckDBPyConnection, name: str, table: str, key: str, source: str, refs_sql: str) -> None:
-    """Temp table name(ref, id): a reference resolved by record id, else by a unique name, else `S:ref`."""
+    """Temp table name(ref, id): a reference resolved by record id, else by a unique name, else `S:ref`.
+
+    Two joins, not two subqueries per reference: a deals file names up to one customer per row.
+    """
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {name} AS
-        SELECT r.ref, coalesce(
-            (SELECT min(t.{key}) FROM {table} t WHERE t.source_system = $src AND t.source_record_id = r.ref),
-            (SELECT CASE WHEN count(*) = 1 THEN min(t.{key}) END FROM {table} t
-              WHERE t.source_system = $src AND t.name = r.ref),
-            $src || ':' || r.ref) AS id
-        FROM (SELECT DISTINCT ref FROM ({refs_sql}) WHERE ref IS NOT NULL) r""", {"src": source})
+        WITH r AS (SELECT DISTINCT ref FROM ({refs_sql}) WHERE ref IS NOT NULL),
+        by_id AS (
+            SELECT t.source_record_id AS ref, min(t.{key}) AS id FROM {table} t
+            WHERE t.source_system = $src AND t.source_record_id IN (SELECT ref FROM r) GROUP BY 1
+        ), by_name AS (
+            SELECT t.name AS ref, CASE WHEN count(*) = 1 THEN min(t.{key}) END AS id FROM {table} t
+            WHERE t.source_system = $src AND t.name IN (SELECT ref FROM r) GROUP BY 1
+        )
+        SELECT r.ref, coalesce(i.id, n.id, $src || ':' || r.ref) AS id
+        FROM r LEFT JOIN by_id i ON i.ref = r.ref LEFT JOIN by_name n ON n.ref = r.ref""", {"src": source})
 
 
 def project_table(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:

@@ -32,12 +32,15 @@ from db.queries._common import (
     quoted,
     window_bounds,
 )
+from db.queries.facts import facts_current
 from db.queries.kpis import (
     _AGGREGATES,
     DEFAULT_CONVERSION_DAYS,
     _helper_ctes,
     _order_by,
+    fact_dimension_sql,
     kpi_aggregates,
+    stored_facts_cte,
 )
 from domain import VISIT_KINDS
 
@@ -146,8 +149,13 @@ def explorer_aggregates(con: duckdb.DuckDBPyConnection, filters: Filters,
     if not set(dims) & set(CUSTOMER_DIMENSIONS):
         return kpi_aggregates(con, filters, dims, conversion_days=conversion_days)
     q = SqlParts()
-    _helper_ctes(q, filters, conversion_days)
-    _customer_facts(q, filters, dims)
+    if facts_current(con):
+        dims_sql = ", ".join(f"{_CUSTOMER_SQL.get(d) or fact_dimension_sql(d)} AS {quoted(d)}" for d in dims)
+        stored_facts_cte(q, filters, conversion_days, dims_sql,
+                         join="LEFT JOIN customers c ON c.customer_id = f.customer_id")
+    else:
+        _helper_ctes(q, filters, conversion_days)
+        _customer_facts(q, filters, dims)
     dim_cols = ", ".join(quoted(d) for d in dims)
     measures = ", ".join(f"coalesce({sql}, {empty}) AS {name}" for name, sql, empty in _AGGREGATES)
     # grouped in a CTE: _order_by's group sort_order subquery cannot see through a GROUP BY

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from db.filters import Filters, member_clause
-from db.queries._common import FILTER_COLUMNS, frame
+from db.queries._common import FILTER_COLUMNS, frame, owner_group_sql
 
 
 def overdue_followups(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: date) -> pd.DataFrame:
@@ -20,18 +20,26 @@ def overdue_followups(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: d
     apply; the date window does not. Most overdue first.
     """
     clause, params = member_clause(filters, **FILTER_COLUMNS["created"])
+    # Two anti-joins instead of NOT EXISTS over "deal_id = … OR customer_id = …" (a nested loop:
+    # 50 s at 1M deals); the owner's group by one join instead of a subquery per deal.
     return frame(con, f"""
-        SELECT d.deal_id, d.customer_id, c.name AS customer, d.owner_staff_id, st.name AS owner,
-               d.group_id, (SELECT m.group_id FROM memberships m WHERE m.staff_id = d.owner_staff_id
-                     AND m.valid_from <= ?::DATE AND (m.valid_to IS NULL OR m.valid_to > ?::DATE)
-                   ORDER BY m.valid_from DESC LIMIT 1) AS owner_group_id,
-               d.stage, d.next_follow_at,
-               date_diff('day', CAST(d.next_follow_at AS DATE), ?::DATE) AS days_overdue
-        FROM deals d LEFT JOIN customers c ON c.customer_id = d.customer_id
-        LEFT JOIN staff st ON st.staff_id = d.owner_staff_id
-        WHERE d.outcome = 'open' AND CAST(d.next_follow_at AS DATE) < ?::DATE{clause}
-          AND NOT EXISTS (SELECT 1 FROM activities a
-              WHERE (a.deal_id = d.deal_id OR (a.deal_id IS NULL AND a.customer_id = d.customer_id))
-                AND CAST(a.occurred_at AS DATE) >= CAST(d.next_follow_at AS DATE))
-        ORDER BY days_overdue DESC, d.deal_id
-    """, [as_of, as_of, as_of, as_of, *params])
+        WITH due AS (
+            SELECT d.deal_id, d.customer_id, c.name AS customer, d.owner_staff_id, st.name AS owner,
+                   d.group_id, d.stage, d.next_follow_at, CAST(d.next_follow_at AS DATE) AS due_day
+            FROM deals d LEFT JOIN customers c ON c.customer_id = d.customer_id
+            LEFT JOIN staff st ON st.staff_id = d.owner_staff_id
+            WHERE d.outcome = 'open' AND CAST(d.next_follow_at AS DATE) < ?::DATE{clause}
+        ), followed AS (
+            SELECT u.deal_id FROM due u JOIN activities a ON a.deal_id = u.deal_id
+            WHERE CAST(a.occurred_at AS DATE) >= u.due_day
+            UNION
+            SELECT u.deal_id FROM due u JOIN activities a ON a.deal_id IS NULL AND a.customer_id = u.customer_id
+            WHERE CAST(a.occurred_at AS DATE) >= u.due_day
+        ), owner_group AS ({owner_group_sql('due')})
+        SELECT u.deal_id, u.customer_id, u.customer, u.owner_staff_id, u.owner, u.group_id,
+               og.group_id AS owner_group_id, u.stage, u.next_follow_at,
+               date_diff('day', u.due_day, ?::DATE) AS days_overdue
+        FROM due u LEFT JOIN owner_group og ON og.deal_id = u.deal_id
+        WHERE u.deal_id NOT IN (SELECT deal_id FROM followed)
+        ORDER BY days_overdue DESC, u.deal_id
+    """, [as_of, *params, as_of, as_of, as_of])

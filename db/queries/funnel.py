@@ -18,19 +18,23 @@ from db.filters import Filters, member_clause
 from db.queries._common import (
     FILTER_COLUMNS,
     TIME_DIMENSIONS,
+    customer_join,
     dimension_sql,
     frame,
+    owner_group_sql,
     quoted,
     stage_list,
     window_bounds,
 )
+from db.queries.facts import facts_current
+from db.queries.kpis import fact_dimension_sql
 
 BASES = ("cohort", "period")
 
 _REACH = """
 WITH scope AS (
     SELECT d.deal_id, d.stage, d.created_at, d.stage_entered_at, {dim} AS {by_col}
-    FROM deals d LEFT JOIN customers c ON c.customer_id = d.customer_id
+    FROM deals d {customers}
     WHERE TRUE{cohort}{clause}
 ), ranks AS (
     SELECT unnest(?::VARCHAR[]) AS stage, generate_subscripts(?::VARCHAR[], 1) - 1 AS position
@@ -60,6 +64,34 @@ WITH scope AS (
            count(*) FILTER (WHERE x.inferred AND {reached_in}) AS inferred
     FROM reach x JOIN scope s ON s.deal_id = x.deal_id
     GROUP BY ALL
+), sizes AS (
+    SELECT {by_col}, {size} AS deals FROM {size_source} GROUP BY ALL
+)
+SELECT k.{by_col}, r.stage, r.position, k.deals,
+       coalesce(n.entered, 0)::BIGINT AS entered, coalesce(n.reached, 0)::BIGINT AS reached,
+       coalesce(n.inferred, 0)::BIGINT AS inferred
+FROM sizes k CROSS JOIN ranks r
+LEFT JOIN counted n ON n.{by_col} IS NOT DISTINCT FROM k.{by_col} AND n.position = r.position
+ORDER BY k.{by_col} NULLS LAST, r.position
+"""
+
+
+# The same counts from kpi_facts' 'created' and 'reach' rows (db/queries/facts.py), which hold
+# each deal's reached stages with its created-at dimensions.
+_REACH_FACTS = """
+WITH ranks AS (
+    SELECT unnest(?::VARCHAR[]) AS stage, generate_subscripts(?::VARCHAR[], 1) - 1 AS position
+), scope AS (
+    SELECT f.fact_id AS deal_id, {dim} AS {by_col} FROM kpi_facts f WHERE f.fact = 'created'{cohort}{clause}
+), x AS (
+    SELECT f.fact_id AS deal_id, f.position, f.reached_at, f.entered_at, f.inferred, {dim} AS {by_col}
+    FROM kpi_facts f WHERE f.fact = 'reach'{cohort}{clause}
+), counted AS (
+    SELECT {by_col}, x.position,
+           count(*) FILTER (WHERE {entered_in}) AS entered,
+           count(*) FILTER (WHERE {reached_in}) AS reached,
+           count(*) FILTER (WHERE x.inferred AND {reached_in}) AS inferred
+    FROM x GROUP BY ALL
 ), sizes AS (
     SELECT {by_col}, {size} AS deals FROM {size_source} GROUP BY ALL
 )
@@ -104,9 +136,21 @@ def stage_reach_counts(con: duckdb.DuckDBPyConnection, filters: Filters, *, basi
         size = "count(DISTINCT x.deal_id)"
         size_source = ("reach x JOIN scope USING (deal_id) WHERE x.reached_at >= ? AND x.reached_at < ?")
         size_params = [t0, t1]
-    sql = _REACH.format(dim=dimension_sql(by, "created"), by_col=by_col, cohort=cohort, clause=clause,
-                        entered_in=entered_in, reached_in=reached_in, size=size, size_source=size_source)
-    result = frame(con, sql, [*cohort_params, *params, stages, stages, *window_params, *size_params])
+    if facts_current(con):
+        clause, params = member_clause(filters, project="f.project_id", group="f.group_id", customer="f")
+        sql = _REACH_FACTS.format(dim=fact_dimension_sql(by), by_col=by_col, cohort=cohort.replace("d.created_at", "f.moment"),
+                                  clause=clause, entered_in=entered_in, reached_in=reached_in, size=size,
+                                  size_source="scope" if basis == "cohort" else
+                                  "x WHERE x.reached_at >= ? AND x.reached_at < ?")
+        args = [stages, stages, *cohort_params, *params, *cohort_params, *params, *window_params, *size_params]
+        result = frame(con, sql, args)
+    else:
+        customers = ("LEFT JOIN customers c ON c.customer_id = d.customer_id"
+                     if by in ("source", "customer_type") else customer_join(filters))
+        sql = _REACH.format(dim=dimension_sql(by, "created"), by_col=by_col, cohort=cohort, clause=clause,
+                            customers=customers, entered_in=entered_in, reached_in=reached_in, size=size,
+                            size_source=size_source)
+        result = frame(con, sql, [*cohort_params, *params, stages, stages, *window_params, *size_params])
     result = result.assign(basis=basis)
     return result.assign(**{by: pd.to_datetime(result[by])}) if by in TIME_DIMENSIONS else result
 
@@ -119,22 +163,33 @@ def stage_durations(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     finished stay in the window are absent. Deals without history contribute nothing.
     """
     t0, t1 = window_bounds(filters)
+    if facts_current(con):
+        clause, params = member_clause(filters, project="f.project_id", group="f.group_id", customer="f")
+        return frame(con, f"""
+            SELECT stage, count(*)::BIGINT AS n, median(stay_days) AS median_days,
+                   quantile_cont(stay_days, 0.75) AS p75_days
+            FROM kpi_facts f WHERE f.fact = 'stay' AND f.moment >= ? AND f.moment < ?{clause}
+            GROUP BY stage ORDER BY list_position(?, stage)
+        """, [t0, t1, *params, stage_list()])
     clause, params = member_clause(filters, **FILTER_COLUMNS["created"])
+    # Only the deals with an entry in the window matter (a stay's end is its own deal's next
+    # entry); the window function then sorts those deals' history instead of all of it.
     return frame(con, f"""
         WITH stays AS (
             SELECT e.to_stage AS stage, e.entered_at,
                    lead(e.entered_at) OVER (PARTITION BY e.deal_id
                                             ORDER BY e.entered_at, list_position(?, e.to_stage)) AS left_at
             FROM stage_events e JOIN deals d ON d.deal_id = e.deal_id
-            LEFT JOIN customers c ON c.customer_id = d.customer_id
+            {customer_join(filters)}
             WHERE list_position(?, e.to_stage) IS NOT NULL{clause}
+              AND e.deal_id IN (SELECT deal_id FROM stage_events WHERE entered_at >= ? AND entered_at < ?)
         )
         SELECT stage, count(*)::BIGINT AS n,
                median(date_diff('second', entered_at, left_at) / 86400.0) AS median_days,
                quantile_cont(date_diff('second', entered_at, left_at) / 86400.0, 0.75) AS p75_days
         FROM stays WHERE left_at IS NOT NULL AND entered_at >= ? AND entered_at < ?
         GROUP BY stage ORDER BY list_position(?, stage)
-    """, [stage_list(), stage_list(), *params, t0, t1, stage_list()])
+    """, [stage_list(), stage_list(), *params, t0, t1, t0, t1, stage_list()])
 
 
 def cycle_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -149,7 +204,7 @@ def cycle_time(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
                median(date_diff('day', CAST(d.created_at AS DATE), CAST(d.won_at AS DATE)))::DOUBLE AS median_days,
                quantile_cont(date_diff('day', CAST(d.created_at AS DATE), CAST(d.won_at AS DATE)), 0.75)::DOUBLE
                  AS p75_days
-        FROM deals d LEFT JOIN customers c ON c.customer_id = d.customer_id
+        FROM deals d {customer_join(filters)}
         WHERE d.outcome = 'won' AND d.won_at >= ? AND d.won_at < ?{clause}
     """, [t0, t1, *params])
 
@@ -167,21 +222,28 @@ def open_deals_in_stage(con: duckdb.DuckDBPyConnection, filters: Filters, as_of:
     """
     clause, params = member_clause(filters, **FILTER_COLUMNS["created"])
     cutoff = datetime.combine(as_of + timedelta(days=1), time())
+    # Joins, not a subquery per deal: the owner's group (owner_group_sql) and, for the deals
+    # without stage_entered_at only, their last logged entry into the current stage.
     return frame(con, f"""
         WITH open_deals AS (
             SELECT d.deal_id, d.customer_id, c.name AS customer, d.owner_staff_id, st.name AS owner,
-                   d.group_id, (SELECT m.group_id FROM memberships m WHERE m.staff_id = d.owner_staff_id
-                     AND m.valid_from <= ?::DATE AND (m.valid_to IS NULL OR m.valid_to > ?::DATE)
-                   ORDER BY m.valid_from DESC LIMIT 1) AS owner_group_id, d.stage,
-                   coalesce(d.stage_entered_at,
-                            (SELECT max(e.entered_at) FROM stage_events e
-                              WHERE e.deal_id = d.deal_id AND e.to_stage = d.stage),
-                            d.created_at) AS stage_since
+                   d.group_id, d.stage, d.stage_entered_at, d.created_at
             FROM deals d LEFT JOIN customers c ON c.customer_id = d.customer_id
             LEFT JOIN staff st ON st.staff_id = d.owner_staff_id
             WHERE d.outcome = 'open' AND d.stage IS NOT NULL AND d.created_at < ?{clause}
+        ), logged AS (
+            SELECT e.deal_id, max(e.entered_at) AS entered_at FROM stage_events e
+            JOIN open_deals o ON o.deal_id = e.deal_id AND o.stage = e.to_stage AND o.stage_entered_at IS NULL
+            GROUP BY e.deal_id
+        ), owner_group AS ({owner_group_sql('open_deals')}
+        ), stays AS (
+            SELECT o.deal_id, o.customer_id, o.customer, o.owner_staff_id, o.owner, o.group_id,
+                   og.group_id AS owner_group_id, o.stage,
+                   coalesce(o.stage_entered_at, l.entered_at, o.created_at) AS stage_since
+            FROM open_deals o LEFT JOIN logged l ON l.deal_id = o.deal_id
+            LEFT JOIN owner_group og ON og.deal_id = o.deal_id
         )
         SELECT *, date_diff('day', CAST(stage_since AS DATE), ?::DATE) AS days_in_stage
-        FROM open_deals WHERE date_diff('day', CAST(stage_since AS DATE), ?::DATE) >= ?
+        FROM stays WHERE date_diff('day', CAST(stage_since AS DATE), ?::DATE) >= ?
         ORDER BY days_in_stage DESC, deal_id
-    """, [as_of, as_of, cutoff, *params, as_of, as_of, min_days])
+    """, [cutoff, *params, as_of, as_of, as_of, as_of, min_days])

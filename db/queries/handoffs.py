@@ -11,13 +11,8 @@ import duckdb
 import pandas as pd
 
 from db.filters import Filters, member_clause
-from db.queries._common import frame, stage_list, window_bounds
+from db.queries._common import customer_join, frame, stage_list, window_bounds
 from domain import PHASES, STAGE_PHASE, STAGES
-
-_GROUP_AT = """(SELECT m.group_id FROM memberships m WHERE m.staff_id = o.{who}
-       AND m.valid_from <= CAST(o.changed_at AS DATE)
-       AND (m.valid_to IS NULL OR CAST(o.changed_at AS DATE) < m.valid_to)
-     ORDER BY m.valid_from DESC LIMIT 1)"""
 
 
 def _phase_ends() -> tuple[list[str], list[int]]:
@@ -44,14 +39,25 @@ def handoff_aggregates(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
         marks = ", ".join("?" * len(filters.group_ids))
         groups_clause = f" AND (h.from_group IN ({marks}) OR h.to_group IN ({marks}))"
     phases, phase_ends = _phase_ends()
+    # Joins over the window's hand-offs only (a subquery per hand-off ran over all of
+    # stage_events and activities: 0.25 s per call at 1M deals, twelve calls on 激励).
     return frame(con, f"""
-        WITH owners AS (
-            SELECT o.deal_id, o.changed_at, d.stage AS current_stage,
-                   {_GROUP_AT.format(who='from_staff_id')} AS from_group,
-                   {_GROUP_AT.format(who='to_staff_id')} AS to_group
+        WITH changes AS (
+            SELECT o.deal_id, o.changed_at, o.from_staff_id, o.to_staff_id, d.stage AS current_stage
             FROM ownership_events o JOIN deals d ON d.deal_id = o.deal_id
-            LEFT JOIN customers c ON c.customer_id = d.customer_id
+            {customer_join(filters)}
             WHERE o.changed_at >= ? AND o.changed_at < ?{clause}
+        ), sides AS (
+            SELECT c.deal_id, c.changed_at,
+                   arg_max(m.group_id, m.valid_from) FILTER (WHERE m.staff_id = c.from_staff_id) AS from_group,
+                   arg_max(m.group_id, m.valid_from) FILTER (WHERE m.staff_id = c.to_staff_id) AS to_group
+            FROM changes c JOIN memberships m ON m.staff_id IN (c.from_staff_id, c.to_staff_id)
+             AND m.valid_from <= CAST(c.changed_at AS DATE)
+             AND (m.valid_to IS NULL OR CAST(c.changed_at AS DATE) < m.valid_to)
+            GROUP BY c.deal_id, c.changed_at
+        ), owners AS (
+            SELECT c.deal_id, c.changed_at, c.current_stage, s.from_group, s.to_group
+            FROM changes c LEFT JOIN sides s ON s.deal_id = c.deal_id AND s.changed_at = c.changed_at
         ), phase_end AS (
             SELECT unnest(?::VARCHAR[]) AS phase, unnest(?::INTEGER[]) AS last_position
         ), handoffs AS (
@@ -61,17 +67,24 @@ def handoff_aggregates(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
             JOIN groups gt ON gt.group_id = h.to_group AND gt.basis = 'stage'
             LEFT JOIN phase_end pe ON pe.phase = gf.phase
             WHERE h.from_group <> h.to_group{groups_clause}
+        ), history AS (
+            SELECT h.deal_id, h.changed_at, count(*) > 0 AS has_history,
+                   max(list_position(?::VARCHAR[], e.to_stage)) FILTER (WHERE e.entered_at <= h.changed_at) AS position_at,
+                   max(list_position(?::VARCHAR[], e.to_stage)) FILTER (WHERE e.entered_at > h.changed_at) AS position_after
+            FROM handoffs h JOIN stage_events e ON e.deal_id = h.deal_id
+            WHERE list_position(?::VARCHAR[], e.to_stage) IS NOT NULL
+            GROUP BY h.deal_id, h.changed_at
+        ), touches AS (
+            SELECT h.deal_id, h.changed_at, min(a.occurred_at) AS first_touch_at
+            FROM handoffs h JOIN activities a ON a.deal_id = h.deal_id AND a.group_id = h.to_group
+             AND a.occurred_at >= h.changed_at
+            WHERE a.occurred_at >= ?   -- the window's start: lets the scan skip older row groups
+            GROUP BY h.deal_id, h.changed_at
         ), outcomes AS (
-            SELECT h.*,
-                   EXISTS (SELECT 1 FROM stage_events e WHERE e.deal_id = h.deal_id
-                             AND list_position(?::VARCHAR[], e.to_stage) IS NOT NULL) AS has_history,
-                   (SELECT max(list_position(?::VARCHAR[], e.to_stage)) FROM stage_events e
-                     WHERE e.deal_id = h.deal_id AND e.entered_at <= h.changed_at) AS position_at,
-                   (SELECT max(list_position(?::VARCHAR[], e.to_stage)) FROM stage_events e
-                     WHERE e.deal_id = h.deal_id AND e.entered_at > h.changed_at) AS position_after,
-                   (SELECT min(a.occurred_at) FROM activities a WHERE a.deal_id = h.deal_id
-                     AND a.group_id = h.to_group AND a.occurred_at >= h.changed_at) AS first_touch_at
-            FROM handoffs h
+            SELECT h.*, coalesce(x.has_history, false) AS has_history, x.position_at, x.position_after,
+                   t.first_touch_at
+            FROM handoffs h LEFT JOIN history x ON x.deal_id = h.deal_id AND x.changed_at = h.changed_at
+            LEFT JOIN touches t ON t.deal_id = h.deal_id AND t.changed_at = h.changed_at
         )
         SELECT from_group, to_group, any_value(from_phase) AS from_phase, any_value(to_phase) AS to_phase,
                count(*)::BIGINT AS handed_on,
@@ -84,4 +97,4 @@ def handoff_aggregates(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
         FROM outcomes GROUP BY from_group, to_group
         ORDER BY min(from_order), min(to_order), from_group, to_group
     """, [t0, t1, *params, phases, phase_ends, *filters.group_ids, *filters.group_ids,
-          stage_list(), stage_list(), stage_list(), stage_list()])
+          stage_list(), stage_list(), stage_list(), t0, stage_list()])

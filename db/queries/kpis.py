@@ -6,6 +6,8 @@ analytics.kpis.kpi_table, sum-then-divide, so that any roll-up of these rows sta
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import duckdb
 import pandas as pd
 
@@ -20,6 +22,7 @@ from db.queries._common import (
     quoted,
     window_bounds,
 )
+from db.queries.facts import facts_current
 from domain import VISIT_KINDS
 
 # Roles in a group that do not sell: they do not count in per-capita figures.
@@ -59,46 +62,69 @@ def _helper_ctes(q: SqlParts, filters: Filters, conversion_days: int) -> None:
 
     An activity belongs to a deal through deal_id or, when it has none, through the customer.
     The visit that opens a deal (kind first_visit) is not its follow-up; a follow-up is any other
-    activity in (created_at, created_at + 24 h].
+    activity in (created_at, created_at + 24 h]. Only activities that can be such a follow-up
+    (up to 24 h after the window) and only won deals' first visits are read.
     """
     t0, t1 = window_bounds(filters)
+    t1_follow = t1 + timedelta(hours=FOLLOWUP_HOURS)
     q.add(f"""WITH touches AS (
         SELECT a.deal_id, a.occurred_at FROM activities a
-        WHERE a.deal_id IS NOT NULL AND a.kind <> 'first_visit' AND a.occurred_at > ?
+        WHERE a.deal_id IS NOT NULL AND a.kind <> 'first_visit' AND a.occurred_at > ? AND a.occurred_at <= ?
         UNION ALL
         SELECT d2.deal_id, a.occurred_at FROM activities a JOIN deals d2 ON d2.customer_id = a.customer_id
-        WHERE a.deal_id IS NULL AND a.kind <> 'first_visit' AND a.occurred_at > ?
+        WHERE a.deal_id IS NULL AND a.kind <> 'first_visit' AND a.occurred_at > ? AND a.occurred_at <= ?
     ), on_time AS (
         SELECT DISTINCT d.deal_id FROM deals d JOIN touches t ON t.deal_id = d.deal_id
         WHERE d.created_at >= ? AND d.created_at < ? AND t.occurred_at > d.created_at
           AND t.occurred_at <= d.created_at + INTERVAL {FOLLOWUP_HOURS} HOUR
     ), first_visit_deals AS (
         SELECT a.activity_id, a.occurred_at, d.outcome, d.won_at FROM activities a
-        JOIN deals d ON d.deal_id = a.deal_id
+        JOIN deals d ON d.deal_id = a.deal_id AND d.outcome = 'won'
         WHERE a.kind = 'first_visit' AND a.occurred_at >= ? AND a.occurred_at < ?
         UNION ALL
         SELECT a.activity_id, a.occurred_at, d.outcome, d.won_at FROM activities a
-        JOIN deals d ON a.deal_id IS NULL AND d.customer_id = a.customer_id
+        JOIN deals d ON a.deal_id IS NULL AND d.customer_id = a.customer_id AND d.outcome = 'won'
         WHERE a.kind = 'first_visit' AND a.occurred_at >= ? AND a.occurred_at < ?
     ), visit_won AS (
         SELECT DISTINCT activity_id FROM first_visit_deals
         WHERE outcome = 'won' AND CAST(won_at AS DATE)
               BETWEEN CAST(occurred_at AS DATE) AND CAST(occurred_at AS DATE) + ?
-    )""", [t0, t0, t0, t1, t0, t1, t0, t1, conversion_days])
+    )""", [t0, t1_follow, t0, t1_follow, t0, t1, t0, t1, t0, t1, conversion_days])
+
+
+def needed_joins(filters: Filters, dims: tuple[str, ...], customer_dims: tuple[str, ...] = ()) -> tuple[bool, bool]:
+    """(customers, fact deals): whether the fact queries must join the customer, and (for activities
+    and surveys) the deal, for these dimensions and filters.
+
+    Both are LEFT JOINs on a primary key (at most one row each), so leaving out one whose columns
+    nothing reads changes no count; each costs a hash table of the whole table (1M rows: ~0.1 s).
+    """
+    customers = bool(filters.source_channels or filters.customer_types
+                     or {"source", "customer_type", *customer_dims} & set(dims))
+    deals = customers or bool(filters.project_ids) or "project" in dims
+    return customers, deals
 
 
 def _fact_queries(q: SqlParts, filters: Filters, dims: tuple[str, ...]) -> None:
     """The `facts` CTE: one row per counted fact, with its dimension values and measures."""
     t0, t1 = window_bounds(filters)
+    customers, fact_deals = needed_joins(filters, dims)
+    join_c = "LEFT JOIN customers c ON c.customer_id = d.customer_id" if customers else ""
 
     def select_dims(fact: str) -> str:
         return ", ".join(f"{dimension_sql(d, fact)} AS {quoted(d)}" for d in dims)
+
+    def fact_joins(alias: str, deal: str) -> str:
+        joins = f"LEFT JOIN deals {deal} ON {deal}.deal_id = {alias}.deal_id" if fact_deals else ""
+        if customers:
+            joins += f" LEFT JOIN customers c ON c.customer_id = coalesce({alias}.customer_id, {deal}.customer_id)"
+        return joins
 
     clause, params = _filtered(filters, "created")
     q.add(f""", facts AS (
         SELECT {select_dims('created')}, 1 AS deals, 1 AS followup_n,
                (ot.deal_id IS NOT NULL)::INTEGER AS followup_on_time
-        FROM deals d LEFT JOIN customers c ON c.customer_id = d.customer_id
+        FROM deals d {join_c}
         LEFT JOIN on_time ot ON ot.deal_id = d.deal_id
         WHERE d.created_at >= ? AND d.created_at < ?{clause}""", [t0, t1, *params])
     clause, params = _filtered(filters, "closed")
@@ -108,7 +134,7 @@ def _fact_queries(q: SqlParts, filters: Filters, dims: tuple[str, ...]) -> None:
                CASE WHEN d.outcome = 'won' THEN coalesce(d.amount, 0) END AS won_amount,
                CASE WHEN d.outcome = 'won' THEN date_diff('day', CAST(d.created_at AS DATE),
                                                           CAST(d.won_at AS DATE)) END AS cycle_days
-        FROM deals d LEFT JOIN customers c ON c.customer_id = d.customer_id
+        FROM deals d {join_c}
         WHERE ((d.outcome = 'won' AND d.won_at >= ? AND d.won_at < ?)
             OR (d.outcome = 'lost' AND d.lost_at >= ? AND d.lost_at < ?)){clause}""",
           [t0, t1, t0, t1, *params])
@@ -116,8 +142,7 @@ def _fact_queries(q: SqlParts, filters: Filters, dims: tuple[str, ...]) -> None:
     q.add(f"""UNION ALL BY NAME
         SELECT {select_dims('activity')}, 1 AS visits, (a.kind = 'first_visit')::INTEGER AS first_visits,
                (vw.activity_id IS NOT NULL)::INTEGER AS first_visits_won
-        FROM activities a LEFT JOIN deals ad ON ad.deal_id = a.deal_id
-        LEFT JOIN customers c ON c.customer_id = coalesce(a.customer_id, ad.customer_id)
+        FROM activities a {fact_joins('a', 'ad')}
         LEFT JOIN visit_won vw ON vw.activity_id = a.activity_id
         WHERE a.occurred_at >= ? AND a.occurred_at < ?
           AND a.kind IN ({', '.join('?' * len(VISIT_KINDS))}){clause}""", [t0, t1, *VISIT_KINDS, *params])
@@ -126,10 +151,43 @@ def _fact_queries(q: SqlParts, filters: Filters, dims: tuple[str, ...]) -> None:
         SELECT {select_dims('survey')}, s.csat AS csat_sum, s.csat * s.csat AS csat_sumsq,
                (s.csat IS NOT NULL)::INTEGER AS csat_n, (s.nps >= 9)::INTEGER AS nps_promoters,
                (s.nps <= 6)::INTEGER AS nps_detractors, (s.nps IS NOT NULL)::INTEGER AS nps_n
-        FROM surveys s LEFT JOIN deals sd ON sd.deal_id = s.deal_id
-        LEFT JOIN customers c ON c.customer_id = coalesce(s.customer_id, sd.customer_id)
+        FROM surveys s {fact_joins('s', 'sd')}
         WHERE s.answered_at >= ? AND s.answered_at < ?{clause}
     )""", [t0, t1, *params])
+
+
+# The facts CTE's measures from kpi_facts (db/queries/facts.py): the columns _fact_queries gives.
+_FACT_MEASURES = """f.deals, f.deals AS followup_n, f.followup_on_time, f.won_deals, f.lost_deals, f.won_amount,
+    f.cycle_days, f.visits, f.first_visits,
+    CASE WHEN f.fact = 'activity' THEN coalesce(f.first_won_days <= ?, false)::INTEGER END AS first_visits_won,
+    f.csat AS csat_sum, f.csat * f.csat AS csat_sumsq,
+    CASE WHEN f.fact = 'survey' THEN (f.csat IS NOT NULL)::INTEGER END AS csat_n,
+    (f.nps >= 9)::INTEGER AS nps_promoters, (f.nps <= 6)::INTEGER AS nps_detractors,
+    CASE WHEN f.fact = 'survey' THEN (f.nps IS NOT NULL)::INTEGER END AS nps_n"""
+# A dimension's value on a kpi_facts row (the fact's own attribution was stored with it).
+_FACT_DIMENSIONS = {"group": "f.group_id", "staff": "f.staff_id", "project": "f.project_id",
+                    "source": "f.source_channel", "customer_type": "f.customer_type", "total": "'total'"}
+
+
+def fact_dimension_sql(dimension: str) -> str:
+    """The SQL of `dimension` on a kpi_facts row `f` (time dimensions from its moment)."""
+    if dimension in TIME_DIMENSIONS:
+        return dimension_sql(dimension, "created").replace("d.created_at", "f.moment")
+    return _FACT_DIMENSIONS[dimension]
+
+
+def stored_facts_cte(q: SqlParts, filters: Filters, conversion_days: int, select_dims: str,
+                     join: str = "") -> None:
+    """`WITH facts AS (…)` from kpi_facts: the rows of _fact_queries, read instead of joined.
+
+    `select_dims` is the dimension SELECT list over `f` (and `join`'s aliases).
+    """
+    t0, t1 = window_bounds(filters)
+    clause, params = member_clause(filters, project="f.project_id", group="f.group_id", customer="f")
+    q.add(f"""WITH facts AS (
+        SELECT {select_dims}, {_FACT_MEASURES}
+        FROM kpi_facts f {join}
+        WHERE f.moment >= ? AND f.moment < ?{clause})""", [conversion_days, t0, t1, *params])
 
 
 def _keys_cte(q: SqlParts, filters: Filters, dims: tuple[str, ...]) -> bool:
@@ -212,8 +270,12 @@ def kpi_aggregates(con: duckdb.DuckDBPyConnection, filters: Filters,
     """
     dims = as_dimensions(by)
     q = SqlParts()
-    _helper_ctes(q, filters, conversion_days)
-    _fact_queries(q, filters, dims)
+    if facts_current(con):
+        stored_facts_cte(q, filters, conversion_days,
+                         ", ".join(f"{fact_dimension_sql(d)} AS {quoted(d)}" for d in dims))
+    else:
+        _helper_ctes(q, filters, conversion_days)
+        _fact_queries(q, filters, dims)
     has_keys = _keys_cte(q, filters, dims)
     with_headcount = _headcount_cte(q, filters, dims)
     dim_cols = ", ".join(quoted(d) for d in dims)

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from db.filters import Filters, member_clause
-from db.queries._common import FILTER_COLUMNS, frame, stage_list
+from db.queries._common import FILTER_COLUMNS, customer_join, frame, stage_list
 
 
 def _moment(day: date) -> datetime:
@@ -110,7 +110,7 @@ def stage_durations_at(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: 
                    lead(e.entered_at) OVER (PARTITION BY e.deal_id
                                             ORDER BY e.entered_at, list_position(?, e.to_stage)) AS left_at
             FROM stage_events e JOIN deals d ON d.deal_id = e.deal_id
-            LEFT JOIN customers c ON c.customer_id = d.customer_id
+            {customer_join(filters)}
             WHERE list_position(?, e.to_stage) IS NOT NULL AND e.entered_at < ?{clause}
         )
         SELECT stage, count(*)::BIGINT AS n,

@@ -1,0 +1,1 @@
+"""Benchmarks at a national developer's size: the scale generator and `make bench` (bench.run)."""
