@@ -185,7 +185,7 @@ def step_apptest(report: Report, db: Path, repeat: int) -> None:
 def step_rss(report: Report, db: Path) -> None:
     from bench.browser import resident_after_all_pages
 
-    r = resident_after_all_pages(db)
+    r = resident_after_all_pages(db, page_timeout_s=120)
     slow = max(r["pages"], key=r["pages"].get)
     report.add(Row("dashboard resident memory after every page (browser)", "—", peak=_mb(r["rss_mb"]),
                    budget="< 2 GB", met=r["rss_mb"] < BUDGET["rss_mb"],
@@ -252,7 +252,23 @@ def write_results(report: Report, args, started: datetime, load_start: str) -> s
         lines += ["Growth (the pages' data at each size; same machine, same run):", "", growth_table(report.growth), ""]
     text = "\n".join(lines)
     RESULTS.write_text(text, encoding="utf-8")
+    if report.growth:
+        _readme_growth(report, load_start)
     return text
+
+
+def _readme_growth(report: Report, load_start: str) -> None:
+    """Put this run's growth table into bench/README.md (between its growth markers)."""
+    readme = REPO / "bench" / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- growth:start (written by bench/run.py) -->", "<!-- growth:end -->"
+    if start not in text or end not in text:
+        return
+    table = (f"{growth_table(report.growth)}\n\nMeasured by `make bench` on {datetime.now():%Y-%m-%d} "
+             f"({os.cpu_count()} cores, load average {load_start} at the start; page data warm = on an open "
+             "connection, cold = a fresh connection per call as on a dashboard cache miss; sums over all 15 pages).")
+    head, rest = text.split(start, 1)
+    readme.write_text(head + start + "\n" + table + "\n" + end + rest.split(end, 1)[1], encoding="utf-8")
 
 
 def growth_table(points: list[dict]) -> str:

@@ -48,16 +48,22 @@ def handoff_aggregates(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
             {customer_join(filters)}
             WHERE o.changed_at >= ? AND o.changed_at < ?{clause}
         ), sides AS (
-            SELECT c.deal_id, c.changed_at,
-                   arg_max(m.group_id, m.valid_from) FILTER (WHERE m.staff_id = c.from_staff_id) AS from_group,
-                   arg_max(m.group_id, m.valid_from) FILTER (WHERE m.staff_id = c.to_staff_id) AS to_group
-            FROM changes c JOIN memberships m ON m.staff_id IN (c.from_staff_id, c.to_staff_id)
+            SELECT c.deal_id, c.changed_at, 'from' AS side, arg_max(m.group_id, m.valid_from) AS group_id
+            FROM changes c JOIN memberships m ON m.staff_id = c.from_staff_id
              AND m.valid_from <= CAST(c.changed_at AS DATE)
              AND (m.valid_to IS NULL OR CAST(c.changed_at AS DATE) < m.valid_to)
-            GROUP BY c.deal_id, c.changed_at
+            GROUP BY ALL
+            UNION ALL
+            SELECT c.deal_id, c.changed_at, 'to', arg_max(m.group_id, m.valid_from)
+            FROM changes c JOIN memberships m ON m.staff_id = c.to_staff_id
+             AND m.valid_from <= CAST(c.changed_at AS DATE)
+             AND (m.valid_to IS NULL OR CAST(c.changed_at AS DATE) < m.valid_to)
+            GROUP BY ALL
         ), owners AS (
-            SELECT c.deal_id, c.changed_at, c.current_stage, s.from_group, s.to_group
-            FROM changes c LEFT JOIN sides s ON s.deal_id = c.deal_id AND s.changed_at = c.changed_at
+            SELECT c.deal_id, c.changed_at, c.current_stage, sf.group_id AS from_group, st.group_id AS to_group
+            FROM changes c
+            LEFT JOIN sides sf ON sf.deal_id = c.deal_id AND sf.changed_at = c.changed_at AND sf.side = 'from'
+            LEFT JOIN sides st ON st.deal_id = c.deal_id AND st.changed_at = c.changed_at AND st.side = 'to'
         ), phase_end AS (
             SELECT unnest(?::VARCHAR[]) AS phase, unnest(?::INTEGER[]) AS last_position
         ), handoffs AS (

@@ -20,6 +20,7 @@ import pandas as pd
 
 from db.filters import Filters, member_clause
 from db.queries._common import FILTER_COLUMNS, customer_join, frame, stage_list
+from db.queries.facts import facts_current
 
 
 def _moment(day: date) -> datetime:
@@ -102,8 +103,18 @@ def stage_durations_at(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: 
     Like db.queries.stage_durations over all history, but blind to what happened later, so a
     week's stalled list is judged by the thresholds known at the time.
     """
-    clause, params = _members(filters)
     moment = _moment(as_of)
+    if facts_current(con):
+        # A stay counts when it had ended by the moment: entered + its length (whole seconds).
+        clause, params = member_clause(filters, project="f.project_id", group="f.group_id", customer="f")
+        return frame(con, f"""
+            SELECT stage, count(*)::BIGINT AS n, median(stay_days) AS median_days,
+                   quantile_cont(stay_days, 0.75) AS p75_days
+            FROM kpi_facts f WHERE f.fact = 'stay' AND f.moment < ?
+              AND f.moment + to_seconds(CAST(round(f.stay_days * 86400) AS BIGINT)) < ?{clause}
+            GROUP BY stage ORDER BY list_position(?, stage)
+        """, [moment, moment, *params, stage_list()])
+    clause, params = _members(filters)
     return frame(con, f"""
         WITH stays AS (
             SELECT e.to_stage AS stage, e.entered_at,

@@ -1,0 +1,84 @@
+"""kpi_facts (db/queries/facts.py): the queries read it for speed and give the tables' numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import db.queries.explorer as explorer
+import db.queries.funnel as funnel
+import db.queries.kpis as kpis
+from db.connection import connect, connect_memory
+from db.filters import Filters
+from db.queries.facts import facts_current, refresh_kpi_facts
+from ingest.pipeline import import_file
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+WINDOWS = [Filters(date(2026, 9, 1), date(2026, 11, 25)), Filters(date(2025, 6, 1), date(2026, 11, 25)),
+           Filters(date(2026, 1, 1), date(2026, 6, 30), group_ids=("A-FOLLOW",)),
+           Filters(date(2026, 3, 1), date(2026, 5, 31), project_ids=("PB",), source_channels=("online",))]
+
+
+@pytest.fixture(scope="module")
+def demo(demo_db_path):
+    con = connect(demo_db_path, read_only=True)
+    yield con
+    con.close()
+
+
+def from_tables(module, monkeypatch):
+    """Make `module` ignore kpi_facts (as for a database without them)."""
+    monkeypatch.setattr(module, "facts_current", lambda con: False)
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+@pytest.mark.parametrize("by", ["total", "group", "staff", "source", ("week", "group"), ("group", "day")])
+def test_kpi_aggregates_from_facts_equal_those_from_the_tables(demo, window, by, monkeypatch):
+    assert facts_current(demo)                    # the demo build refreshed them
+    stored = kpis.kpi_aggregates(demo, window, by)
+    from_tables(kpis, monkeypatch)
+    pd.testing.assert_frame_equal(stored, kpis.kpi_aggregates(demo, window, by), check_dtype=False)
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_funnel_counts_and_stage_durations_from_facts_equal_those_from_the_tables(demo, window, monkeypatch):
+    stored = [funnel.stage_reach_counts(demo, window, basis="cohort", by="month"),
+              funnel.stage_reach_counts(demo, window, basis="period", by="group"),
+              funnel.stage_durations(demo, window),
+              explorer.explorer_aggregates(demo, window, ("grade", "group"))]
+    from_tables(funnel, monkeypatch)
+    from_tables(explorer, monkeypatch)
+    from_tables(kpis, monkeypatch)
+    computed = [funnel.stage_reach_counts(demo, window, basis="cohort", by="month"),
+                funnel.stage_reach_counts(demo, window, basis="period", by="group"),
+                funnel.stage_durations(demo, window),
+                explorer.explorer_aggregates(demo, window, ("grade", "group"))]
+    for a, b in zip(stored, computed, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+def test_a_table_written_without_a_refresh_sends_the_queries_back_to_the_tables(demo_db_path, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(Path(demo_db_path).read_bytes())
+    con = connect(copy)
+    assert facts_current(con)
+    con.execute("DELETE FROM stage_events WHERE deal_id LIKE '%7'")
+    assert not facts_current(con)
+    con.close()
+
+
+def test_each_import_refreshes_only_its_batch_and_that_equals_a_full_rebuild():
+    con = connect_memory()
+    for name in ("roster.csv", "zoho_deals_week1.csv", "zoho_deals_week2.csv", "fxiaoke_followups.csv",
+                 "fxiaoke_deals.xlsx", "hubspot_deals.csv", "roster_week2.csv"):
+        import_file(con, FIXTURES / name)
+        assert facts_current(con)
+        incremental = con.execute("SELECT * FROM kpi_facts ORDER BY ALL").df()
+        con.execute("BEGIN")
+        refresh_kpi_facts(con)
+        con.execute("COMMIT")
+        pd.testing.assert_frame_equal(incremental, con.execute("SELECT * FROM kpi_facts ORDER BY ALL").df())
+    con.close()
