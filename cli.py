@@ -11,7 +11,7 @@ import importlib
 import sys
 
 # Subcommand modules in the order `--help` lists them; a module missing here is not offered.
-COMMAND_MODULES = ("commands.demo", "commands.imports", "commands.kpis", "commands.report")
+COMMAND_MODULES = ("commands.demo", "commands.imports", "commands.kpis", "commands.report", "commands.accounts")
 
 
 def build_parser() -> argparse.ArgumentParser:

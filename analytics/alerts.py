@@ -42,10 +42,15 @@ def satisfaction_drops(current: pd.DataFrame, previous: pd.DataFrame, *, min_n: 
     return dropped.sort_values("change").reset_index(drop=True)
 
 
-def counts_by_group(deals: pd.DataFrame, group_column: str = "group_id") -> pd.DataFrame:
-    """Number of listed deals per group (for overdue and stalled lists): group, deals."""
+def counts_by_group(deals: pd.DataFrame, group_column: str = "group_id", *,
+                    count_column: str | None = None) -> pd.DataFrame:
+    """Number of listed deals per group (for overdue and stalled lists): group, deals.
+
+    `count_column`: the rows are counts already (e.g. per stage and group): their sum per group.
+    """
     if deals.empty:
         return pd.DataFrame({"group": pd.Series(dtype="str"), "deals": pd.Series(dtype="int64")})
-    counted = deals.groupby(group_column, dropna=False).size().rename("deals").reset_index()
+    grouped = deals.groupby(group_column, dropna=False)
+    counted = (grouped[count_column].sum() if count_column else grouped.size()).rename("deals").reset_index()
     counted = counted.rename(columns={group_column: "group"})
     return counted.sort_values(["deals", "group"], ascending=[False, True]).reset_index(drop=True)

@@ -107,6 +107,15 @@ def time_in_stage(durations: pd.DataFrame) -> pd.DataFrame:
     return merged.assign(n=merged["n"].fillna(0).astype("int64"))
 
 
+def stall_thresholds(durations: pd.DataFrame, *, min_n: int = DEFAULT_MIN_N) -> tuple[tuple[str, float], ...]:
+    """(stage, p75_days) of the stages whose P75 rests on at least `min_n` finished stays.
+
+    The thresholds of `stalled_deals`, as plain values: db.queries.stalled applies them in SQL.
+    """
+    kept = durations[durations["n"] >= min_n]
+    return tuple((str(stage), float(p75)) for stage, p75 in zip(kept["stage"], kept["p75_days"], strict=True))
+
+
 def stalled_deals(open_deals: pd.DataFrame, durations: pd.DataFrame, *,
                   min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
     """Open deals whose days in their current stage exceed that stage's historical P75.
@@ -117,7 +126,7 @@ def stalled_deals(open_deals: pd.DataFrame, durations: pd.DataFrame, *,
     deal's columns plus days (= days_in_stage), p75_days and over_p75 (days / p75), longest
     overrun first. The inputs are not changed.
     """
-    thresholds = durations.loc[durations["n"] >= min_n, ["stage", "p75_days"]]
+    thresholds = pd.DataFrame(list(stall_thresholds(durations, min_n=min_n)), columns=["stage", "p75_days"])
     joined = open_deals.merge(thresholds, on="stage", how="inner")
     stalled = joined[joined["days_in_stage"] > joined["p75_days"]]
     stalled = stalled.assign(days=stalled["days_in_stage"],

@@ -67,10 +67,12 @@ def resident_after_all_pages(db: str | os.PathLike, page_timeout_s: float = 180)
     """{'rss_mb', 'hwm_mb', 'pages': {url_path: seconds to settle}, 'timeouts': [...]}."""
     from playwright.sync_api import sync_playwright
 
+    from bench.signin import bench_account, sign_in_if_asked
     from ui.navigation import PAGES
 
     if not Path(CHROMIUM).exists():
         raise RuntimeError("Debian chromium is not installed (make browser-deps)")
+    username, password = bench_account(db)
     port = _free_port()
     env = {**os.environ, "ANCHANG_DB": str(db)}
     server = subprocess.Popen(
@@ -93,6 +95,7 @@ def resident_after_all_pages(db: str | os.PathLike, page_timeout_s: float = 180)
                     continue
                 started = time.perf_counter()
                 page.goto(f"{url}/{url_path}", timeout=page_timeout_s * 1000)
+                sign_in_if_asked(page, username, password, page_timeout_s)   # each goto is a new session
                 if not _settle(page, page_timeout_s):
                     timeouts.append(url_path)
                 settled[url_path] = round(time.perf_counter() - started, 2)

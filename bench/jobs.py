@@ -94,7 +94,12 @@ def apptest(db: str, repeat: int, pages: list[str]) -> dict:
     database.load = recording_load
     from streamlit.testing.v1 import AppTest
 
+    from bench.signin import bench_account
+    from ui.signin import SESSION_KEY, signed_in_session
+
+    username, _password = bench_account(db)
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
+    app.session_state[SESSION_KEY] = signed_in_session(username)
     started = time.perf_counter()
     app.run()
     results = {"_frame": {"first": time.perf_counter() - started}}

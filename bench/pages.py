@@ -22,7 +22,7 @@ import pandas as pd
 
 from analytics import alerts
 from analytics.awards import candidate_measures, champion_candidates, with_team_measures
-from analytics.funnel import mark_immature, stage_funnel, stalled_deals, time_in_stage
+from analytics.funnel import mark_immature, stage_funnel, stall_thresholds, time_in_stage
 from analytics.handoffs import handoff_table
 from analytics.kpis import kpi_table
 from analytics.mix import mix_adjusted_win_rates
@@ -45,7 +45,6 @@ from db.queries import (
     kpi_aggregates,
     lowest_survey_comments,
     monthly_targets,
-    open_deals_in_stage,
     overdue_followups,
     stage_durations,
     stage_reach_counts,
@@ -53,6 +52,7 @@ from db.queries import (
 )
 from db.queries.explorer import explorer_aggregates
 from db.queries.people import staff_roster
+from db.queries.stalled import stalled_deal_counts, stalled_deal_list
 from ui.periods import DEFAULT_PRESET, month_start, preset_window, previous_month_start, trend_weeks
 
 PACE_METRICS = ("won_amount", "won_deals", "first_visits", "visits")   # ui/alerts.py, ui/charts_targets.py
@@ -108,7 +108,7 @@ def _kpis(con, filters, by):
 def _pace_alerts(con, ctx):
     """ui/alerts.off_pace_groups."""
     month = _window(ctx, month_start(ctx.as_of), ctx.as_of)
-    daily = kpi_aggregates(con, month, ("group", "day"))
+    daily = kpi_aggregates(con, month, ("group", "month"))
     found = []
     for metric in PACE_METRICS:
         targets = monthly_targets(con, month, scope="group", metric=metric)
@@ -118,8 +118,11 @@ def _pace_alerts(con, ctx):
     return found
 
 
-def _stalled(con, scope, history, as_of):
-    return stalled_deals(open_deals_in_stage(con, scope, as_of), stage_durations(con, history))
+def _stalled(con, scope, history, as_of, listed):
+    """ui/alerts.py and pages/funnel.py: the stalled deals counted, and the first `listed` per stage."""
+    thresholds = stall_thresholds(stage_durations(con, history))
+    return (stalled_deal_counts(con, scope, as_of, thresholds),
+            stalled_deal_list(con, scope, as_of, thresholds, per_stage=listed))
 
 
 OVERVIEW = [
@@ -127,7 +130,7 @@ OVERVIEW = [
     Step("kpi_table total, current and previous window",
          lambda con, c: (_kpis(con, c.filters, "total"), _kpis(con, c.filters.previous(), "total")),
          ("db.queries.kpis:kpi_aggregates",)),
-    Step("alerts: pace (group × day, 4 target metrics)", _pace_alerts,
+    Step("alerts: pace (group × month, 4 target metrics)", _pace_alerts,
          ("db.queries.kpis:kpi_aggregates", "db.queries.pacing:monthly_targets")),
     Step("alerts: satisfaction drops (group, current and previous)",
          lambda con, c: alerts.satisfaction_drops(_kpis(con, c.filters, "group"),
@@ -136,8 +139,9 @@ OVERVIEW = [
     Step("alerts: overdue follow-ups", lambda con, c: overdue_followups(con, c.filters, c.as_of),
          ("db.queries.followups:overdue_followups",)),
     Step("alerts: stalled deals",
-         lambda con, c: _stalled(con, c.filters, _window(c, date(2000, 1, 1), c.as_of), c.as_of),
-         ("db.queries.funnel:open_deals_in_stage", "db.queries.funnel:stage_durations")),
+         lambda con, c: _stalled(con, c.filters, _window(c, date(2000, 1, 1), c.as_of), c.as_of, 200),
+         ("db.queries.stalled:stalled_deal_counts", "db.queries.stalled:stalled_deal_list",
+          "db.queries.funnel:stage_durations")),
     Step("weekly trend (week × group, 13 weeks)",
          lambda con, c: kpi_aggregates(con, trend_weeks(c.filters)[0], ("week", "group")),
          ("db.queries.kpis:kpi_aggregates",)),
@@ -170,8 +174,9 @@ FUNNEL = [
                                                               basis="cohort"),
          ("db.queries.funnel:stage_reach_counts",)),
     Step("stalled deals (history: 365 days)",
-         lambda con, c: _stalled(con, c.filters, _window(c, c.as_of - timedelta(days=364), c.as_of), c.as_of),
-         ("db.queries.funnel:open_deals_in_stage", "db.queries.funnel:stage_durations")),
+         lambda con, c: _stalled(con, c.filters, _window(c, c.as_of - timedelta(days=364), c.as_of), c.as_of, 50),
+         ("db.queries.stalled:stalled_deal_counts", "db.queries.stalled:stalled_deal_list",
+          "db.queries.funnel:stage_durations")),
     Step("cycle time", lambda con, c: cycle_time(con, c.filters), ("db.queries.funnel:cycle_time",)),
     Step("monthly cohorts (12 months)", _cohorts, ("db.queries.funnel:stage_reach_counts",)),
     Step("time in stage", lambda con, c: time_in_stage(stage_durations(con, c.filters)),
@@ -229,12 +234,12 @@ def _targets(con, c):
     mtd = replace(c.filters, start=month_first, end=c.as_of)
     span = replace(c.filters, start=min(c.filters.start, month_first), end=max(c.filters.end, c.as_of))
     metrics = [m for m in PACE_METRICS if not monthly_targets(con, span, metric=m).empty]
-    daily_mtd = kpi_aggregates(con, mtd, ("group", "day"))
+    daily_mtd = kpi_aggregates(con, mtd, ("group", "month"))
     pace = [pace_table(monthly_targets(con, mtd, metric=m), monthly_actuals(daily_mtd, "group", m, as_of=c.as_of),
                        as_of=c.as_of) for m in metrics]
     history = replace(c.filters, start=month_bounds(c.filters.start)[0],
                       end=min(month_bounds(c.filters.end)[1], c.as_of))
-    daily = kpi_aggregates(con, history, ("group", "day"))
+    daily = kpi_aggregates(con, history, ("group", "month"))
     attained = [attainment_table(monthly_targets(con, c.filters, metric=m),
                                  monthly_actuals(daily, "group", m, as_of=c.as_of)) for m in metrics]
     return pace, attained
@@ -250,7 +255,7 @@ def _why(con, c):
 
 TARGETS = [
     FRAME,
-    Step("pace + attainment (targets, group × day)", _targets,
+    Step("pace + attainment (targets, group × month)", _targets,
          ("db.queries.pacing:monthly_targets", "db.queries.kpis:kpi_aggregates")),
     Step("why: kpi_table by group, month and the 3 before", _why, ("db.queries.kpis:kpi_aggregates",)),
 ]

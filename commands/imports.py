@@ -18,11 +18,13 @@ from pathlib import Path
 
 import duckdb
 
+from db import audit
 from db.connection import DatabaseBusy, connect
 from db.imports import ImportRefused, batch_rejects, import_batches, map_stage, undo_batch
 from domain import STAGES
 from ingest.columns import ENTITIES, SOURCES
 from ingest.pipeline import import_file
+from ui.exports import to_csv_bytes
 
 BAR_FROM_BYTES = 1 << 20     # files of 1 MB and more get a progress bar
 
@@ -107,10 +109,13 @@ def _import_one(con, path: Path, args: argparse.Namespace, mapping: dict[str, st
             bar.close()
         reason = error.reason if isinstance(error, ImportRefused) else f"database error: {str(error).splitlines()[0]}"
         print(f"error: {path.name}: {reason} (database unchanged)", file=sys.stderr)
+        audit.record(con, audit.cli_actor(), "import", f"{path.name}: refused: {reason}")
         return 2
     if bar:
         bar.close()
     print("\n".join(summary.lines()))
+    audit.record(con, audit.cli_actor(), "import", f"{path.name}: batch {summary.batch_id}, {summary.rows_read} read, "
+                 f"{summary.inserted} new, {summary.updated} updated, {summary.rejected} rejected")
     if summary.unmapped_stages:
         example = next(iter(summary.unmapped_stages))
         print(f'  to map: python cli.py import --source {summary.source_system} --stage "{example}=<stage>" '
@@ -125,6 +130,8 @@ def _undo(con, batch_id: int) -> int:
     except ImportRefused as error:
         print(f"error: {error.reason}", file=sys.stderr)
         return 2
+    audit.record(con, audit.cli_actor(), "undo", f"batch {batch_id}: {counts['restored']} restored, "
+                 f"{counts['removed']} removed")
     print(f"batch {batch_id} undone: {counts['restored']} records restored, {counts['removed']} removed, "
           f"{counts['stage_events_removed']} stage events removed")
     return 0
@@ -133,7 +140,7 @@ def _undo(con, batch_id: int) -> int:
 def _rejects(con, batch_id: int, out: str | None) -> int:
     frame = batch_rejects(con, batch_id)
     if out:
-        frame.to_csv(out, index=False, encoding="utf-8-sig")
+        Path(out).write_bytes(to_csv_bytes(frame))     # raw lines may start with = or @: neutralised
         print(f"{len(frame)} rejected rows of batch {batch_id} written to {out}")
     else:
         print(frame.to_string(index=False) if len(frame) else f"batch {batch_id} has no rejected rows")

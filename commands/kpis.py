@@ -18,6 +18,8 @@ from analytics.stats import DEFAULT_MIN_N
 from db.connection import DatabaseBusy, connect, database_path
 from db.filters import Filters
 from db.queries import data_window, dimension_labels, kpi_aggregates
+from db.scope import UnknownAccount, scope_of_account_named
+from ui.exports import neutralised
 
 BY_CHOICES = ("group", "staff", "project", "source", "customer_type", "week", "month")
 FORMATS = ("table", "csv", "json")
@@ -37,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument("--project", action="append", default=[], metavar="ID", help="only this project (repeatable)")
     parser.add_argument("--group", action="append", default=[], metavar="ID", help="only this group (repeatable)")
+    parser.add_argument("--as", dest="as_user", metavar="USERNAME",
+                        help="only what this account may see (its role's data scope)")
     parser.add_argument("--min-n", type=int, default=DEFAULT_MIN_N, help="minimum n for a rate (default 5)")
     parser.add_argument("--details", action="store_true",
                         help="add <rate>_n, _low, _high (95%% interval) and _too_few columns")
@@ -55,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
         return 3
     try:
         table = kpis_for(con, args)
+    except UnknownAccount as error:
+        print(error, file=sys.stderr)
+        return 2
     finally:
         con.close()
     if table is None:
@@ -73,6 +80,8 @@ def kpis_for(con, args: argparse.Namespace) -> pd.DataFrame | None:
             return None
         start, end = start or window[0], end or window[1]
     filters = Filters(start, end, project_ids=tuple(args.project), group_ids=tuple(args.group))
+    if args.as_user:
+        filters = scope_of_account_named(con, args.as_user, end).restrict(filters)
     table = kpi_table(kpi_aggregates(con, filters, args.by), args.by, min_n=args.min_n)
     return output_columns(table, args.by, dimension_labels(con, args.by), details=args.details)
 
@@ -100,7 +109,7 @@ def _formatter(column: str):
 def rendered(table: pd.DataFrame, fmt: str) -> str:
     """The frame as an aligned text table, CSV, or JSON records (NaN → empty / null)."""
     if fmt == "csv":
-        return table.to_csv(index=False)
+        return neutralised(table).to_csv(index=False)    # group and staff names may start with = or @
     if fmt == "json":
         return table.to_json(orient="records", force_ascii=False, indent=1) + "\n"
     formatters = {c: f for c in table.columns if (f := _formatter(c)) is not None}

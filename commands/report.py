@@ -15,6 +15,8 @@ from pathlib import Path
 from analytics.weekly import week_bounds, week_key
 from db import catalog
 from db.connection import DatabaseBusy, connect, database_path
+from db.filters import Filters
+from db.scope import EVERYTHING, UnknownAccount, scope_of_account_named
 from ui import reports, weekly_data
 from ui.i18n import LANGS
 from ui.periods import last_full_week
@@ -33,6 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", help="output file; its extension (.pdf, .html, .xlsx) picks the format")
     parser.add_argument("--privacy", action="store_true",
                         help="pseudonyms for customers, masked phones, hidden notes (for sharing)")
+    parser.add_argument("--as", dest="as_user", metavar="USERNAME",
+                        help="the report this account would see: its groups only, privacy by its role")
     parser.add_argument("--lang", choices=LANGS, default="zh", help="report language (default zh)")
     parser.set_defaults(handler=run)
 
@@ -68,8 +72,17 @@ def run(args: argparse.Namespace) -> int:
         target = _output(args, week)
         if target is None:
             return 1
-        meeting = weekly_data.frozen_meeting(con, week)
+        members = None
+        if args.as_user:
+            scope = scope_of_account_named(con, args.as_user, catalog.as_of_date(con))
+            start, end = week_bounds(week)
+            members = scope.restrict(Filters(start, end)) if scope != EVERYTHING else None
+            args.privacy = args.privacy or not scope.personal_data
+        meeting = weekly_data.frozen_meeting(con, week, members)
         actions, notes = weekly_data.meeting_extras(con, week, args.privacy)
+    except UnknownAccount as error:
+        print(error, file=sys.stderr)
+        return 2
     finally:
         con.close()
     out, fmt = target

@@ -62,7 +62,7 @@ def deal_list(con: duckdb.DuckDBPyConnection, filters: Filters, selection: DealS
             conditions.append(f"{column} = ?")
             params.append(value)
     clause, member_params = member_clause(filters, project="d.project_id", group=group_column,
-                                          customer="c")
+                                          customer="c", owner="d.owner_staff_id")
     sql = f"""
         SELECT d.deal_id, d.customer_id, c.name AS customer_name, c.phone, s.name AS consultant,
                g.name AS group_name, d.stage, d.source_stage, d.outcome, d.created_at,

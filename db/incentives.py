@@ -12,8 +12,7 @@ import duckdb
 import pandas as pd
 
 from analytics.awards import CHAMPION_METRICS, TEAM_METRICS, TIE_BREAKS, AwardRule
-from db.filters import Filters
-from db.queries import handoff_aggregates
+from db.queries.handoffs import monthly_handoff_counts
 from db.sql import frame as _frame
 from db.sql import run_in_transaction as _write
 
@@ -88,16 +87,17 @@ def monthly_headcount(con: duckdb.DuckDBPyConnection, first: date, last: date) -
 
 def monthly_handoffs(con: duckdb.DuckDBPyConnection, months: tuple[date, ...]) -> pd.DataFrame:
     """month, group (the sending group), handed_on, moved_on: hand-offs between stage groups
-    in each month (db.queries.handoff_aggregates summed over receivers)."""
-    parts = []
-    for month in months:
-        first = month.replace(day=1)
-        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        sent = handoff_aggregates(con, Filters(first, last))
-        summed = sent.groupby("from_group", as_index=False)[["handed_on", "moved_on"]].sum()
-        parts.append(summed.rename(columns={"from_group": "group"}).assign(month=pd.Timestamp(first)))
+    in each month (db.queries.handoff_aggregates summed over receivers), in the order of `months`."""
     columns = ["month", "group", "handed_on", "moved_on"]
-    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+    if not months:
+        return pd.DataFrame(columns=columns)
+    firsts = [month.replace(day=1) for month in months]
+    last = (max(firsts) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    counts = monthly_handoff_counts(con, min(firsts), last)   # one pass over the span, not one per month
+    order = {pd.Timestamp(first): index for index, first in enumerate(firsts)}
+    kept = counts[counts["month"].isin(list(order))]
+    kept = kept.assign(_order=kept["month"].map(order)).sort_values(["_order", "group"], kind="stable")
+    return kept[columns].reset_index(drop=True)
 
 
 def monthly_group_targets(con: duckdb.DuckDBPyConnection, first: date, last: date) -> pd.DataFrame:

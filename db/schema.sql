@@ -80,8 +80,14 @@ CREATE TABLE IF NOT EXISTS customers (
 -- closing_group_id: the group of the owner at won_at / lost_at (they differ for stage-split groups,
 -- where the deal is handed on). Both are derived from memberships (db/attribution.py) or, without
 -- a roster, from the export's department column.
+-- No PRIMARY KEY / UNIQUE here: their two ART indexes cost 3-4 s of a 1M-row import (insert and
+-- commit: 5.5 s with both, 1.6 s without; bench/README.md). deal_id (= source_system:source_record_id)
+-- stays unique because every writer checks it with a join (db.imports.upsert_rows: one row per key
+-- in, existing keys updated). Joins on deal_id are hash joins either way; one deal by id is a scan
+-- of one column (~20 ms at 1M deals instead of < 1 ms: the case review makes a few).
+-- Databases created before keep their indexes (DuckDB cannot drop them), which is harmless.
 CREATE TABLE IF NOT EXISTS deals (
-    deal_id           VARCHAR PRIMARY KEY,
+    deal_id           VARCHAR NOT NULL,
     source_system     VARCHAR NOT NULL,
     source_record_id  VARCHAR NOT NULL,
     name              VARCHAR,
@@ -104,8 +110,7 @@ CREATE TABLE IF NOT EXISTS deals (
     lost_reason       VARCHAR,
     next_follow_at    TIMESTAMP,
     updated_at        TIMESTAMP,
-    batch_id          INTEGER,
-    UNIQUE (source_system, source_record_id)
+    batch_id          INTEGER
 );
 
 -- Stage history: one row per stage a deal entered (backward moves included).
@@ -463,4 +468,32 @@ CREATE TABLE IF NOT EXISTS kpi_facts_state (
     customers    BIGINT NOT NULL,
     memberships  BIGINT NOT NULL,
     stage_events BIGINT NOT NULL
+);
+
+-- Sign-in accounts (db/accounts.py). password_hash: argon2id, salted and slow; never the password.
+-- role: admin 管理员 / manager 案场经理 / leader 组长 / analyst 数据分析员 / consultant 置业顾问.
+-- staff_id ties a leader or consultant to their staff record (their group comes from memberships);
+-- project_ids: the projects a manager runs; personal_data: an analyst's grant to see customers' details.
+-- failed_attempts / locked_until throttle password guessing.
+CREATE TABLE IF NOT EXISTS accounts (
+    username         VARCHAR PRIMARY KEY,
+    display_name     VARCHAR NOT NULL,
+    password_hash    VARCHAR NOT NULL,
+    role             VARCHAR NOT NULL CHECK (role IN ('admin', 'manager', 'leader', 'analyst', 'consultant')),
+    staff_id         VARCHAR,
+    project_ids      VARCHAR[] NOT NULL DEFAULT [],
+    personal_data    BOOLEAN NOT NULL DEFAULT false,
+    disabled         BOOLEAN NOT NULL DEFAULT false,
+    failed_attempts  INTEGER NOT NULL DEFAULT 0,
+    locked_until     TIMESTAMP,
+    created_at       TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- Who did what (db/audit.py): sign-ins (and failed ones), imports, undos, exports, target, group
+-- and account changes. actor: a username, or "cli:<os user>" for the command line.
+CREATE TABLE IF NOT EXISTS audit_log (
+    logged_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    actor      VARCHAR NOT NULL,
+    action     VARCHAR NOT NULL,
+    detail     VARCHAR
 );

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from db.imports import ImportRefused
+from ingest.limits import refuse_oversized
 
 _MAGIC = ((b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
           (b"%PDF", "a PDF document"), (b"Rar!", "a RAR archive"), (b"\x1f\x8b", "a gzip archive"),
@@ -28,6 +29,7 @@ def file_bytes(source: str | os.PathLike | bytes | bytearray | memoryview | obje
         return bytes(source)
     if isinstance(source, (str, os.PathLike)):
         try:
+            refuse_oversized(Path(source).stat().st_size)   # before reading it into memory
             return Path(source).read_bytes()
         except OSError as error:
             raise ImportRefused(f"cannot open the file: {error.strerror or error}") from error

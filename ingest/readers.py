@@ -34,6 +34,7 @@ from db.imports import ImportRefused
 from ingest.columns import PROFILES, header_key
 from ingest.csv_lines import record_lines, rejected_record
 from ingest.encodings import detect_encoding, refuse_binary, sniff_format
+from ingest.limits import refuse_oversized, refuse_too_many_rows
 from ingest.sheets import json_rows, sheet_rows
 
 _KNOWN_HEADERS = frozenset(
@@ -75,6 +76,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, *,
 
     `path`, when given, is the same content on disk (a big UTF-8 CSV is then read in place).
     """
+    refuse_oversized(len(data))
     kind = sniff_format(data, file_name)
     if kind == "csv":
         raw = _load_csv(con, data, table, path)
@@ -82,6 +84,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, *,
         raw = _load_records(con, table, *json_rows(data), file_format="json")
     else:
         raw = _load_records(con, table, *sheet_rows(data, kind, _pick_header), file_format=kind)
+    refuse_too_many_rows(raw.rows + len(raw.rejects))
     _drop_blank_and_total_rows(con, raw)
     if raw.rows == 0 and not raw.rejects:
         raise ImportRefused("the file has a header but no data rows")
@@ -96,7 +99,7 @@ def _load_csv(con: duckdb.DuckDBPyConnection, data: bytes, table: str, path: Pat
     notes = [f"encoding: {why}"]
     utf8 = data
     if encoding not in ("utf-8", "utf-8-sig"):
-        utf8 = data.decode(encoding).encode("utf-8")
+        utf8 = _transcoded(data, encoding, why)
     if b"\x00" in utf8:
         notes.append(f"removed {utf8.count(0)} NUL bytes")
         utf8 = utf8.replace(b"\x00", b"")
@@ -118,6 +121,16 @@ def _load_csv(con: duckdb.DuckDBPyConnection, data: bytes, table: str, path: Pat
     return raw
 
 
+def _transcoded(data: bytes, encoding: str, why: str) -> bytes:
+    """The text as UTF-8; ImportRefused when it is not valid in its encoding (e.g. a UTF-16 BOM
+    before an odd number of bytes: a cut-off file)."""
+    try:
+        return data.decode(encoding).encode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportRefused(f"the file is not valid {why} text (byte {error.start}: {error.reason}); "
+                            "it may be cut off or damaged") from error
+
+
 def _temp_csv(content: bytes) -> str:
     handle, name = tempfile.mkstemp(suffix=".csv", prefix="anchang-import-")
     with os.fdopen(handle, "wb") as out:
@@ -128,7 +141,19 @@ def _temp_csv(content: bytes) -> str:
 def _csv_header(utf8: bytes) -> tuple[str, list[str], int, int]:
     """(delimiter, header fields, physical lines up to the header's end, header's first line)."""
     head = utf8[: 1 << 18].decode("utf-8", errors="replace").lstrip("\ufeff")
-    delimiter = _sniff_delimiter(head)
+    try:
+        delimiter = _sniff_delimiter(head)
+        records = _first_records(head, delimiter)
+    except csv.Error as error:     # Python's csv stops at a 128 KB field
+        raise ImportRefused(f"cannot read the file as CSV: {error} in its first lines") from error
+    if not records:
+        raise ImportRefused("the file is empty")
+    first, end, fields = _pick_header([(r[2], r) for r in records])
+    return delimiter, fields, end, first
+
+
+def _first_records(head: str, delimiter: str) -> list[tuple[int, int, list[str]]]:
+    """The first 15 non-blank records as (first line, last line, fields)."""
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
     records: list[tuple[int, int, list[str]]] = []
     start = 1
@@ -138,10 +163,7 @@ def _csv_header(utf8: bytes) -> tuple[str, list[str], int, int]:
         if any(f.strip() for f in fields):
             records.append((start, reader.line_num, fields))
         start = reader.line_num + 1
-    if not records:
-        raise ImportRefused("the file is empty")
-    first, end, fields = _pick_header([(r[2], r) for r in records])
-    return delimiter, fields, end, first
+    return records
 
 
 def _sniff_delimiter(head: str) -> str:

@@ -18,17 +18,23 @@ from python_calamine import CalamineWorkbook
 
 from db.imports import ImportRefused
 from ingest.encodings import detect_encoding
+from ingest.limits import refuse_archive_bomb, refuse_too_many_rows
 
 Rows = tuple[list[str], list[list[str | None]], list[int], list[str]]
 
 
 def sheet_rows(data: bytes, kind: str, pick_header: Callable) -> Rows:
     """The first sheet with a header and data; `pick_header` chooses the header row."""
+    if kind == "xlsx":
+        refuse_archive_bomb(data)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         notes = []
         for name in book.sheet_names:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = book.get_sheet_by_name(name)
+            # before to_python: a sheet's Python cells take ~10x its XML
+            refuse_too_many_rows(max(sheet.height - 1, 0))
+            rows = sheet.to_python(skip_empty_area=False)
             if sum(1 for r in rows[:50] if any(c not in ("", None) for c in r)) >= 2:
                 if len(book.sheet_names) > 1:
                     notes.append(f"sheet: {name}")

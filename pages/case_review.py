@@ -8,7 +8,7 @@ import streamlit as st
 from analytics.privacy import masked_frame
 from db import catalog
 from db.queries import cases
-from ui import case_panel
+from ui import case_panel, formats
 from ui.components import empty_state
 from ui.context import page_context
 from ui.database import load
@@ -24,19 +24,24 @@ if load(catalog.freshness)["deals"] == 0:
 
 deal_id = case_panel.state()["deal"]
 with st.expander(t("case_find", lang), expanded=deal_id is None, icon=":material/search:"):
-    case_panel.draw_search(lang, privacy, ctx.choices.as_of)
+    case_panel.draw_search(lang, privacy, ctx.choices.as_of, ctx.scope)
 deal_id = case_panel.state()["deal"]
 
 card = load(cases.deal_card, deal_id) if deal_id else None
 if deal_id and card.empty:
-    st.warning(t("case_unknown_deal", lang, deal=deal_id), icon=":material/warning:")
+    st.warning(t("case_unknown_deal", lang, deal=formats.literal(deal_id)), icon=":material/warning:")
+    case_panel.open_deal(None)
+    deal_id = None
+elif deal_id and ctx.scope.visible_deals(card).empty:      # a link to a deal the reader may not see
+    st.warning(t("ac_out_of_scope", lang), icon=":material/block:")
     case_panel.open_deal(None)
     deal_id = None
 
 if deal_id:
     shown = (masked_frame(card, id_column="customer_id") if privacy else card).iloc[0]
     head, close = st.columns([5, 1], vertical_alignment="bottom")
-    head.subheader(t("case_header", lang, customer=shown["customer_name"], deal=deal_id))
+    head.subheader(t("case_header", lang, customer=formats.literal(shown["customer_name"]),
+                     deal=formats.literal(deal_id)))
     if close.button(t("case_close", lang), icon=":material/close:", key="case_close"):
         case_panel.open_deal(None)
         st.rerun()
@@ -53,4 +58,4 @@ else:
     st.info(t("case_pick_hint", lang), icon=":material/info:")
 
 st.subheader(t("case_library", lang))
-case_panel.draw_library(lang, privacy)
+case_panel.draw_library(lang, privacy, ctx.scope)

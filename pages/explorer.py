@@ -16,7 +16,7 @@ from ui import charts_explorer as ce
 from ui import tables_explorer as te
 from ui.charts import group_colors
 from ui.components import empty_state, page_header, show_chart
-from ui.context import page_context
+from ui.context import log_export, page_context
 from ui.database import load
 from ui.drilldown import LIMIT, deal_display_frame, show_deals
 from ui.exports import to_csv_bytes, to_xlsx_bytes
@@ -118,7 +118,7 @@ st.dataframe(pivot, hide_index=True, width="stretch", key="exp_pivot_table",
 stem = f"explorer_{metric_id}_{rows}_{cols_choice}_{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
 left, right, _ = st.columns([1, 1, 4])
 left.download_button(t("exp_download_csv", lang), to_csv_bytes(pivot), file_name=f"{stem}.csv", mime="text/csv",
-                     key="exp_csv", icon=":material/download:")
+                     key="exp_csv", icon=":material/download:", on_click=log_export, args=(f"{stem}.csv",))
 right.download_button(t("exp_download_xlsx", lang), to_xlsx_bytes(pivot), file_name=f"{stem}.xlsx",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="exp_xlsx",
-                      icon=":material/download:")
+                      icon=":material/download:", on_click=log_export, args=(f"{stem}.xlsx",))

@@ -131,7 +131,7 @@ with review_tab:
     month = left.selectbox(t("mg_review_month", lang), months, index=1 if len(months) > 1 else 0,
                            key="mg_review_month", format_func=lambda m: cm.award_month_option(m, as_of, lang))
     person = right.selectbox(t("mg_person", lang), list(sellers["staff_id"]), key="mg_review_person",
-                             format_func=lambda s: cm.roster_label(sellers, s, lang))
+                             format_func=cm.roster_labels(sellers, lang).get)
     first, last = month_bounds(month.date())
     month_window = replace(everything, start=first, end=min(last, as_of))
     by_staff = kpi_table(load(kpi_aggregates, month_window, "staff"), "staff").set_index("staff")

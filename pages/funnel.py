@@ -13,7 +13,7 @@ from analytics.funnel import (
     DEFAULT_CONVERSION_DAYS,
     mark_immature,
     stage_funnel,
-    stalled_deals,
+    stall_thresholds,
     time_in_stage,
 )
 from analytics.handoffs import handoff_table
@@ -23,10 +23,10 @@ from db.filters import Filters
 from db.queries import (
     cycle_time,
     handoff_aggregates,
-    open_deals_in_stage,
     stage_durations,
     stage_reach_counts,
 )
+from db.queries.stalled import stalled_deal_counts, stalled_deal_list
 from domain import STAGES
 from ui import formats
 from ui.charts_funnel import cohort_conversion, cohort_figure, stage_funnel_figure, time_in_stage_figure
@@ -98,19 +98,21 @@ def draw_time_in_stage(durations: pd.DataFrame, cycle: pd.Series) -> None:
                      p75=formats.days(cycle["p75_days"], lang)) if cycle["n"] else t("fun_cycle_empty", lang))
 
 
-def draw_stalled(stalled: pd.DataFrame, history: Filters, names: dict[str, str]) -> None:
+def draw_stalled(stalled: pd.DataFrame, counts: pd.DataFrame, history: Filters, names: dict[str, str]) -> None:
+    """`stalled`: the first rows of each stage (stalled_deal_list); `counts`: all of them by stage."""
     st.subheader(t("fun_stalled_title", lang))
     if stalled.empty:
         st.caption(t("fun_stalled_none", lang))
         return
-    per_stage = {s: int((stalled["stage"] == s).sum()) for s in STAGES}
+    per_stage = {s: int(counts.loc[counts["stage"] == s, "deals"].sum()) for s in STAGES}
     stage = st.selectbox(t("fun_stalled_stage", lang), ("", *(s for s in STAGES if per_stage[s])), key="fun_stalled_stage",
                          format_func=lambda s: t("fun_stage_count", lang,
                                                  stage=label(STAGE_LABELS, s, lang) if s else t("fun_all_stages", lang),
-                                                 n=formats.count(per_stage[s] if s else len(stalled))))
+                                                 n=formats.count(per_stage[s] if s else sum(per_stage.values()))))
     shown = stalled[stalled["stage"] == stage] if stage else stalled
+    n = per_stage[stage] if stage else sum(per_stage.values())
     st.caption(t("fun_stalled_caption", lang, start=history.start.isoformat(), end=history.end.isoformat(),
-                 min_n=DEFAULT_MIN_N, n=formats.count(len(shown)), shown=min(len(shown), STALLED_SHOWN)))
+                 min_n=DEFAULT_MIN_N, n=formats.count(n), shown=min(n, STALLED_SHOWN)))
     st.dataframe(stalled_table(shown, names, lang, privacy), hide_index=True, width="stretch", height=420)
 
 
@@ -143,7 +145,10 @@ with basis_text_column:
 
 funnel = stage_funnel(load(stage_reach_counts, scope, basis=basis), basis=basis)
 history = replace(scope, start=as_of - timedelta(days=364), end=as_of)
-stalled = stalled_deals(load(open_deals_in_stage, scope, as_of), load(stage_durations, history))
+# Counted and cut in SQL: at 1M deals ~160k deals are stalled, of which 50 are listed.
+thresholds = stall_thresholds(load(stage_durations, history))
+stalled_counts = load(stalled_deal_counts, scope, as_of, thresholds)
+stalled = load(stalled_deal_list, scope, as_of, thresholds, per_stage=STALLED_SHOWN)
 cycle = load(cycle_time, scope).iloc[0]
 if funnel["reached"].sum() == 0:
     empty_state(lang, "fun_group_no_deals" if group_id else "empty_window")
@@ -152,10 +157,10 @@ else:
     if lead["inferred"]:
         st.warning(t("fun_inferred_note", lang, share=formats.percent(lead["inferred_share"]),
                      n=formats.count(lead["inferred_deals"])), icon=":material/info:")
-    draw_cards(card_texts(funnel, len(stalled), basis, lang), {"stalled": False, "worst_drop": False})
+    draw_cards(card_texts(funnel, int(stalled_counts["deals"].sum()), basis, lang), {"stalled": False, "worst_drop": False})
     draw_funnel(funnel, scope, basis, group_id, names.get(group_id, ""))
     draw_cohorts(scope)
 draw_time_in_stage(time_in_stage(load(stage_durations, scope)), cycle)
-draw_stalled(stalled, history, names)
+draw_stalled(stalled, stalled_counts, history, names)
 if (groups["basis"] == "stage").any():
     draw_handoffs(scope, names)

@@ -11,7 +11,7 @@ from analytics.membership import ROLES_IN_GROUP, Stint
 from db import groups
 from domain import GROUP_BASES, PHASES
 from ui import charts_manage as cm
-from ui.context import page_context
+from ui.context import page_context, record_action
 from ui.database import load, open_connection
 from ui.i18n import BASIS_LABELS, ROLE_LABELS, label, t
 
@@ -24,7 +24,7 @@ st.caption(t("mg_groups_intro", lang, as_of=as_of.isoformat()))
 if flash := st.session_state.pop("mg_flash_groups", None):
     st.success(flash, icon=":material/check_circle:")
 
-overview = load(groups.group_overview, as_of)
+overview = ctx.scope.visible_groups(load(groups.group_overview, as_of))   # a manager: their projects
 directory = load(groups.staff_directory, as_of)
 staff_names = dict(zip(directory["staff_id"], directory["name"], strict=True))
 group_names = dict(zip(overview["group_id"], overview["name"], strict=True))
@@ -36,6 +36,7 @@ def write(action, success: str) -> None:
     try:
         with open_connection() as con:
             action(con)
+            record_action(con, "groups", success)
     except groups.MembershipRefused as refused:
         st.error(cm.refusal_text(refused.problems, staff_names, group_names, lang), icon=":material/block:")
     except groups.GroupRefused as refused:
@@ -101,10 +102,11 @@ st.caption(t("mg_move_caption", lang))
 order = {g: i for i, g in enumerate(overview["group_id"])}
 active = directory[directory["active"]].assign(_order=lambda f: f["group_id"].map(order).fillna(len(order)))
 active = active.sort_values(["_order", "staff_id"], kind="stable")   # people in groups first, by group
+person_labels = cm.person_labels(directory, group_names, lang)
 with st.form("mg_move_form"):
     left, middle, right, last = st.columns([3, 3, 2, 2])
     person = left.selectbox(t("mg_person", lang), list(active["staff_id"]), key="mg_move_person",
-                            format_func=lambda s: cm.person_label(directory, s, group_names, lang))
+                            format_func=person_labels.get)
     target = middle.selectbox(t("mg_to_group", lang), [*overview["group_id"], None], key="mg_move_group",
                               format_func=lambda g: t("mg_leave_group", lang) if g is None else group_names[g])
     role = right.selectbox(t("mg_role", lang), ROLES_IN_GROUP, index=ROLES_IN_GROUP.index("consultant"),
@@ -119,7 +121,7 @@ with st.expander(t("mg_past_header", lang), icon=":material/edit_calendar:"):
     with st.form("mg_past_form"):
         left, middle, right = st.columns(3)
         person = left.selectbox(t("mg_person", lang), list(directory["staff_id"]), key="mg_past_person",
-                                format_func=lambda s: cm.person_label(directory, s, group_names, lang))
+                                format_func=person_labels.get)
         target = middle.selectbox(t("group", lang), list(overview["group_id"]), key="mg_past_group",
                                   format_func=group_names.get)
         role = right.selectbox(t("mg_role", lang), ROLES_IN_GROUP, index=ROLES_IN_GROUP.index("consultant"),

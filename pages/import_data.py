@@ -13,10 +13,11 @@ import streamlit as st
 
 from db.connection import DatabaseBusy
 from db.imports import ImportRefused, batch_rejects, import_batches, map_stage, undo_batch
+from ingest import limits
 from ingest.columns import ENTITIES, ENTITY_FIELDS, SOURCES
 from ui import formats
 from ui import import_views as vw
-from ui.context import page_context
+from ui.context import log_export, page_context, record_action
 from ui.database import load, open_connection
 from ui.i18n import t
 
@@ -45,8 +46,9 @@ def write(action, slot: str, success, failure=lambda reason: reason) -> None:
     try:
         with open_connection() as con:
             result = action(con)
+            record_action(con, "undo" if slot == "batches" else "stage_map", str(success(result)))
     except ImportRefused as refused:
-        flash(slot, "error", failure(refused.reason))
+        flash(slot, "error", failure(formats.literal(refused.reason)))
     except DatabaseBusy as busy:
         flash(slot, "error", t("imp_busy", lang, reason=str(busy)))
     else:
@@ -65,12 +67,12 @@ def detection_lines(preview, box) -> None:
         else:
             st.markdown(t("imp_detected", lang, source=vw.source_label(det.source_system, lang),
                           entity=vw.entity_label(det.entity, lang)))
-            st.caption(t("imp_reason", lang, reason=preview.reason))
-        st.caption(vw.file_facts(preview, lang))
+            st.caption(t("imp_reason", lang, reason=formats.literal(preview.reason)))
+        st.caption(formats.literal(vw.file_facts(preview, lang)))
         if notes := vw.reading_notes(preview):
-            st.caption(t("imp_notes", lang, notes="; ".join(notes)))
+            st.caption(t("imp_notes", lang, notes=formats.literal("; ".join(notes))))
         if preview.saved_profile:
-            st.caption(t("imp_saved_profile", lang, name=preview.saved_profile))
+            st.caption(t("imp_saved_profile", lang, name=formats.literal(preview.saved_profile)))
 
 
 def mapping_grid(key: str, preview, entity: str, source: str | None, entity_override: str | None,
@@ -115,7 +117,7 @@ def stage_mapper(key: str, preview) -> None:
     columns = st.columns(3)
     for index, (name, n) in enumerate(preview.unmapped_stages.items()):
         picks[name] = columns[index % 3].selectbox(
-            t("imp_stage_choice", lang, name=name, n=f"{n:,}"), vw.stage_options(),
+            t("imp_stage_choice", lang, name=formats.literal(name), n=f"{n:,}"), vw.stage_options(),
             key=f"imp_stage_{key}_{vw.stage_widget_suffix(name)}",
             format_func=lambda s: vw.stage_option_label(s, lang))
     chosen = {name: stage for name, stage in picks.items() if stage != vw.NOT_MAPPED}
@@ -136,10 +138,10 @@ def file_panel(upload, batches) -> tuple[str, vw.ImportPlan] | None:
     key, name, data = upload.file_id, upload.name, upload.getvalue()
     plan = None
     with st.container(border=True):
-        st.markdown(f"##### :material/description: {name}")
+        st.markdown(f"##### :material/description: {formats.literal(name)}")
         base = load(vw.file_preview, data, name)
         if isinstance(base, str):
-            st.error(t("imp_unreadable", lang, reason=base), icon=":material/block:")
+            st.error(t("imp_unreadable", lang, reason=formats.literal(base)), icon=":material/block:")
         else:
             plan = file_body(key, name, data, base, batches)
         show_outcome(key)
@@ -157,7 +159,7 @@ def file_body(key: str, name: str, data: bytes, base, batches) -> tuple[str, vw.
     if source is not None or entity_override is not None:
         detected = load(vw.file_preview, data, name, source, entity_override)
         if isinstance(detected, str):
-            about.error(t("imp_mapping_refused", lang, reason=detected), icon=":material/block:")
+            about.error(t("imp_mapping_refused", lang, reason=formats.literal(detected)), icon=":material/block:")
             return None
     detection_lines(detected, about)
     imported_here = key in st.session_state.get(RESULTS, {})      # its summary below says it all
@@ -180,7 +182,7 @@ def file_body(key: str, name: str, data: bytes, base, batches) -> tuple[str, vw.
         table_slot.caption(t("imp_preview_privacy", lang))
 
     if isinstance(preview, str):
-        st.error(t("imp_mapping_refused", lang, reason=preview), icon=":material/block:")
+        st.error(t("imp_mapping_refused", lang, reason=formats.literal(preview)), icon=":material/block:")
         return None
     if entity is None:
         st.warning(t("imp_undetected", lang), icon=":material/help:")
@@ -189,13 +191,13 @@ def file_body(key: str, name: str, data: bytes, base, batches) -> tuple[str, vw.
     if preview.detection is None:
         st.warning(t("imp_undetected", lang), icon=":material/help:")
     elif preview.missing:
-        st.warning(t("imp_missing", lang, missing=preview.missing), icon=":material/warning:")
+        st.warning(t("imp_missing", lang, missing=formats.literal(preview.missing)), icon=":material/warning:")
     else:
         st.caption(t("imp_ready", lang, entity=vw.entity_label(preview.detection.entity, lang),
                      rows=f"{preview.rows:,}"))
         if preview.rejects:
             line, reason, _ = preview.rejects[0]
-            st.warning(t("imp_preview_rejects", lang, n=len(preview.rejects), line=line, reason=reason),
+            st.warning(t("imp_preview_rejects", lang, n=len(preview.rejects), line=line, reason=formats.literal(reason)),
                        icon=":material/warning:")
     show_flash(f"stages_{key}")       # after saving, the names mapped are no longer listed
     if preview.unmapped_stages:
@@ -226,6 +228,7 @@ def import_now(plans: list[tuple[str, vw.ImportPlan]], where) -> None:
         try:
             with open_connection() as con:
                 results[key] = vw.run_import(con, plan, strict=strict, progress=report)
+                record_action(con, "import", f"{plan.file_name}: {vw.outcome_text(results[key])}")
         except DatabaseBusy as busy:
             results[key] = vw.ImportOutcome(plan.file_name, refused=t("imp_busy", lang, reason=str(busy)))
     st.rerun()
@@ -236,7 +239,7 @@ def show_outcome(key: str) -> None:
     if outcome is None:
         return
     if outcome.refused is not None:
-        st.error(t("imp_refused", lang, reason=outcome.refused), icon=":material/block:")
+        st.error(t("imp_refused", lang, reason=formats.literal(outcome.refused)), icon=":material/block:")
         return
     summary = outcome.summary
     st.markdown(f"**{t('imp_summary', lang)}**")
@@ -255,10 +258,10 @@ def show_outcome(key: str) -> None:
             column.metric(t(f"imp_sum_{field}", lang), formats.count(numbers[field]), help=helps.get(field),
                           border=True)
     if summary.unmapped_stages:
-        st.caption(t("imp_unmapped_list", lang, names=vw.named_counts(summary.unmapped_stages, lang)))
+        st.caption(t("imp_unmapped_list", lang, names=formats.literal(vw.named_counts(summary.unmapped_stages, lang))))
     if summary.other_currencies:
         st.caption(t("imp_currency_list", lang, currency=summary.currency or "CNY",
-                     items=vw.named_counts(summary.other_currencies, lang)))
+                     items=formats.literal(vw.named_counts(summary.other_currencies, lang))))
     if summary.changed and summary.as_of:
         st.caption(t("imp_as_of", lang, as_of=summary.as_of.isoformat()))
     if summary.rejects:
@@ -275,7 +278,8 @@ def rejects_table(frame, key: str, file_name: str) -> None:
     if privacy:
         st.caption(t("imp_rejects_privacy", lang))
     st.download_button(t("imp_download_rejects", lang), vw.rejects_csv(frame), file_name=file_name,
-                       mime="text/csv", key=f"imp_dl_{key}", icon=":material/download:")
+                       mime="text/csv", key=f"imp_dl_{key}", icon=":material/download:",
+                       on_click=log_export, args=(file_name,))
 
 
 # ---------------------------------------------------------------- past batches
@@ -287,7 +291,8 @@ def undo_confirmation(batch_id: int, frame) -> None:
         st.session_state.pop(UNDO_PENDING, None)
         return
     with st.container(border=True):
-        st.warning(t("imp_undo_confirm", lang, batch=batch_id, file=row["file"].iloc[0]), icon=":material/warning:")
+        st.warning(t("imp_undo_confirm", lang, batch=batch_id, file=formats.literal(row["file"].iloc[0])),
+                   icon=":material/warning:")
         yes, no, _ = st.columns([1, 1, 6])
         if yes.button(t("imp_undo_yes", lang), key="imp_undo_yes", type="primary"):
             st.session_state.pop(UNDO_PENDING, None)
@@ -321,7 +326,7 @@ def batches_section(batches) -> None:
         cells = st.columns(widths, vertical_alignment="center")
         for cell, value in zip(cells, (f"#{row.batch}", row.file, row.source, row.entity, row.counts, row.time),
                                strict=False):
-            cell.markdown(f"~~{value}~~" if row.undone else value)
+            cell.markdown(f"~~{formats.literal(value)}~~" if row.undone else formats.literal(value))
         cells[6].markdown(f":gray[{row.status}]" if row.undone else f":green[{row.status}]")
         if cells[7].button(t("imp_undo", lang), key=f"imp_undo_{row.batch}", disabled=bool(row.undone),
                            icon=":material/undo:", type="tertiary"):
@@ -344,7 +349,9 @@ def batches_section(batches) -> None:
 st.title(t("page_import", lang))
 st.caption(t("imp_intro", lang))
 uploads = st.file_uploader(t("imp_upload", lang), type=list(vw.UPLOAD_TYPES), accept_multiple_files=True,
-                           key="imp_files", help=t("imp_upload_help", lang)) or []
+                           key="imp_files", max_upload_size=limits.max_file_mb(),
+                           help=t("imp_upload_help", lang, mb=f"{limits.max_file_mb():,}",
+                                  rows=f"{limits.max_rows():,}")) or []
 strict = st.checkbox(t("imp_strict", lang), key="imp_strict", help=t("imp_strict_help", lang))
 keys = {upload.file_id for upload in uploads}
 st.session_state[RESULTS] = {k: v for k, v in st.session_state.get(RESULTS, {}).items() if k in keys}

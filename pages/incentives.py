@@ -27,7 +27,7 @@ from db.queries import kpi_aggregates
 from db.queries.people import staff_roster
 from ui import charts_manage as cm
 from ui.components import empty_state, show_chart
-from ui.context import page_context
+from ui.context import page_context, record_action
 from ui.database import load, open_connection
 from ui.i18n import t
 
@@ -50,6 +50,7 @@ def write(action, success: str) -> None:
     try:
         with open_connection() as con:
             action(con)
+            record_action(con, "incentives", success)
     except ValueError as refused:
         st.error(t("mg_refused_rule", lang, detail=str(refused)), icon=":material/block:")
         return

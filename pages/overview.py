@@ -66,7 +66,8 @@ with trend_column:
     figure = trend_by_group(
         trend, x="period", y="value", group_names=names, colors=colors,
         title=f"{t('weekly_trend', lang)} · {metric.label_en if lang == 'en' else metric.label_zh}",
-        y_title=unit, x_title=t("week", lang), hover_format=",.1f" if metric_id == "won_amount" else ",.0f")
+        y_title=unit, x_title=t("week", lang), hover_format=",.1f" if metric_id == "won_amount" else ",.0f",
+        lang=lang)
     if days_in_last_week < 7:
         mark_partial_last_period(figure, t("partial_week", lang, end=filters.end.isoformat(),
                                            days=days_in_last_week))

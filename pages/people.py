@@ -72,25 +72,30 @@ board, handlers = cp.leaderboard(people), cp.stage_handlers(people)
 names = dict(zip(people["staff_id"], people["name"], strict=True))
 group_names = dict(zip(people["staff_id"], people["group_name"].fillna(t("ppl_no_group", lang)), strict=True))
 
-st.subheader(t("ppl_board_heading", lang))
-st.caption(t("ppl_intro", lang, min_n=DEFAULT_MIN_N))
-ranked = board[board["rank"].notna()]
+own = ctx.scope.own_staff_id      # a consultant sees their own scorecard, not their peers'
+if own is None:
+    st.subheader(t("ppl_board_heading", lang))
+    st.caption(t("ppl_intro", lang, min_n=DEFAULT_MIN_N))
+ranked = board[board["rank"].notna()] if own is None else board.iloc[0:0]
 chart_event = None
-if ranked.empty:
+if own is None and ranked.empty:
     empty_state(lang, "ppl_no_ranked")
-else:
+elif own is None:
     rows = cc.ranking_rows(ranked, id_col="staff_id", name_col="name", legend_col="group_name",
                            color_key_col="group_id", colors=colors)
     figure = cc.interval_dot_figure(rows, title=t("ppl_board_title", lang), x_title=t("cmp_axis_win_rate", lang),
                                     y_title=t("ppl_axis_consultant", lang), lang=lang, show_legend=True)
     chart_event = show_chart(figure, width="stretch", theme=None, key="ppl_board_chart",
                                   on_select="rerun", selection_mode=("points",))
-board_frame = cp.leaderboard_frame(board, lang)
-board_table = st.dataframe(board_frame, hide_index=True, width="stretch", key="ppl_board_table",
-                           on_select="rerun", selection_mode="single-row", column_config=localized(board_frame))
-st.caption(t("ppl_board_caption", lang) + " " + t("cmp_whisker_help", lang))
+board_rows: list[int] = []
+if own is None:
+    board_frame = cp.leaderboard_frame(board, lang)
+    board_rows = st.dataframe(board_frame, hide_index=True, width="stretch", key="ppl_board_table",
+                              on_select="rerun", selection_mode="single-row",
+                              column_config=localized(board_frame)).selection.rows
+    st.caption(t("ppl_board_caption", lang) + " " + t("cmp_whisker_help", lang))
 handler_rows: list[int] = []
-if not handlers.empty:
+if own is None and not handlers.empty:
     st.markdown(f"**{t('ppl_handoff_heading', lang)}**")
     st.caption(t("ppl_handoff_caption", lang))
     handler_frame = cp.handlers_frame(handlers, lang)
@@ -101,7 +106,7 @@ if not handlers.empty:
 
 clicked = newest_click({
     "chart": next((point[0] for point in cc.clicked_points(chart_event)), None),
-    "table": row_id(board, board_table.selection.rows),
+    "table": row_id(board, board_rows),
     "handlers": row_id(handlers, handler_rows),
 })
 if clicked in names:
@@ -112,6 +117,11 @@ if clicked in names:
 
 st.subheader(t("ppl_scorecard_heading", lang))
 options = [*board["staff_id"], *handlers["staff_id"]]
+if own is not None:
+    options = [staff_id for staff_id in options if staff_id == own]
+    if not options:
+        empty_state(lang, "ppl_no_people")
+        st.stop()
 if st.session_state.get("consultant") not in options:   # first visit, a pasted link, or filtered away
     linked = st.query_params.get("consultant")
     st.session_state["consultant"] = linked if linked in options else options[0]

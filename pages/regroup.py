@@ -20,7 +20,7 @@ from db import groups, regroup
 from domain import GROUP_BASES, PHASES
 from ui import charts_manage as cm
 from ui.components import show_chart
-from ui.context import page_context
+from ui.context import page_context, record_action
 from ui.database import load, open_connection
 from ui.i18n import BASIS_LABELS, ROLE_LABELS, label, t
 
@@ -39,6 +39,7 @@ def write(action, success, *, select=None) -> None:
     try:
         with open_connection() as con:
             result = action(con)
+            record_action(con, "regroup", success(result) if callable(success) else success)
     except groups.MembershipRefused as refused:
         st.error(cm.refusal_text(refused.problems, staff_names, group_names, lang), icon=":material/block:")
         return
@@ -52,7 +53,7 @@ def write(action, success, *, select=None) -> None:
     st.rerun()
 
 
-today_groups = load(groups.group_overview, as_of)
+today_groups = ctx.scope.visible_groups(load(groups.group_overview, as_of))
 if today_groups.empty:
     st.info(t("mg_no_groups", lang), icon=":material/info:")
     st.stop()

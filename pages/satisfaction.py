@@ -21,6 +21,7 @@ from analytics.stats import DEFAULT_MIN_N, rank_by_lower_bound
 from db import catalog
 from db.deal_lists import DealSelection
 from db.queries import dimension_labels, kpi_aggregates, lowest_survey_comments, survey_score_counts
+from ui import formats
 from ui.charts import group_colors
 from ui.charts_satisfaction import (
     conversion_scatter,
@@ -138,10 +139,11 @@ def draw_conversion(by_group_aggregates: pd.DataFrame) -> None:
                                 on_select="rerun", selection_mode=("points",), theme=None)
         st.caption(t("sat_scatter_caption", lang))
     if non_closers:
-        st.caption(t("sat_scatter_excluded", lang, groups=t("sat_list_sep", lang).join(names.get(g, g) for g in non_closers)))
+        st.caption(t("sat_scatter_excluded", lang, groups=formats.literal(
+            t("sat_list_sep", lang).join(names.get(g, g) for g in non_closers))))
     if too_few:
         st.caption(t("sat_scatter_too_few", lang, min_n=DEFAULT_MIN_N,
-                     groups=t("sat_list_sep", lang).join(names.get(g, g) for g in too_few)))
+                     groups=formats.literal(t("sat_list_sep", lang).join(names.get(g, g) for g in too_few))))
     group_id = None if shown.empty else clicked_id(event)
     if group_id:
         draw_group_drill(group_id, "sat_drill_scatter")

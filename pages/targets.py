@@ -64,8 +64,8 @@ order = list(groups["group_id"])
 
 
 def actuals_for(window: Filters, metric_id: str) -> pd.DataFrame:
-    """Monthly actuals (group, month, actual) of `metric_id` over `window`, up to as_of."""
-    return monthly_actuals(load(kpi_aggregates, window, ("group", "day")), "group", metric_id, as_of=as_of)
+    """Monthly actuals (group, month, actual) of `metric_id` over `window` (which ends by as_of)."""
+    return monthly_actuals(load(kpi_aggregates, window, ("group", "month")), "group", metric_id, as_of=as_of)
 
 
 def drill(group_id: str, first: date, last: date, key: str) -> None:
@@ -139,7 +139,10 @@ else:
             before = replace(filters, start=before_first, end=before_last)
             kpis = {key: kpi_table(load(kpi_aggregates, window, "group"), "group").set_index("group")
                     for key, window in (("now", mtd), ("before", before))}
-            flagged_groups = list(dict.fromkeys(flagged["group"]))
+            flagged_groups = list(dict.fromkeys(flagged["group"]))   # furthest behind first
+            if len(flagged_groups) > tt.WHY_SHOWN:
+                st.caption(t("tgt_why_first", lang, shown=tt.WHY_SHOWN, total=len(flagged_groups)))
+                flagged_groups = flagged_groups[:tt.WHY_SHOWN]
             tabs = st.tabs([f"{ct.STATUS_SYMBOL[flagged.loc[flagged['group'] == g, 'status'].iloc[0]]} {names[g]}"
                             for g in flagged_groups])
             for tab, group_id in zip(tabs, flagged_groups, strict=True):

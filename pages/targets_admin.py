@@ -14,7 +14,7 @@ from analytics.pacing import month_bounds
 from db import groups
 from db.queries import kpi_aggregates
 from ui import charts_manage as cm
-from ui.context import page_context
+from ui.context import page_context, record_action
 from ui.database import load, open_connection
 from ui.i18n import ROLE_LABELS, label, t
 from ui.periods import previous_month_start
@@ -34,6 +34,7 @@ def write(action, success: str) -> None:
     try:
         with open_connection() as con:
             action(con)
+            record_action(con, "targets", success)
     except groups.GroupRefused as refused:
         st.error(t(f"mg_refused_{refused.kind}", lang, detail=refused.detail), icon=":material/block:")
         return
@@ -54,7 +55,7 @@ st.title(t("page_targets_admin", lang))
 st.caption(t("mg_targets_intro", lang))
 if flash := st.session_state.pop("mg_flash_targets", None):
     st.success(flash, icon=":material/check_circle:")
-overview = load(groups.group_overview, as_of)
+overview = ctx.scope.visible_groups(load(groups.group_overview, as_of))
 if overview.empty:
     st.info(t("mg_no_groups", lang), icon=":material/info:")
     st.stop()

@@ -11,7 +11,7 @@ from ui import charts_weekly, reports, weekly_data
 from ui import weekly_tables as wt
 from ui.charts_targets import pace_figure
 from ui.components import empty_state, show_chart
-from ui.context import page_context
+from ui.context import log_export, page_context
 from ui.database import load, open_connection
 from ui.i18n import t
 from ui.meeting_panel import draw_actions, draw_digest_lists, draw_digest_tiles, draw_notes
@@ -62,7 +62,8 @@ for column, fmt, mime in zip(downloads, ("pdf", "html", "xlsx"), (
     column.download_button(
         t(f"wk_download_{fmt}", lang), data=lambda fmt=fmt: reports.weekly_report(fmt, meeting, actions, notes, lang,
                                                                                 ctx.privacy),
-        file_name=f"weekly-{week}{'-privacy' if ctx.privacy else ''}.{fmt}", mime=mime, on_click="ignore",
+        file_name=f"weekly-{week}{'-privacy' if ctx.privacy else ''}.{fmt}", mime=mime, on_click=log_export,
+        args=(f"weekly-{week}{'-privacy' if ctx.privacy else ''}.{fmt}",),
         icon=":material/download:", key=f"wk_download_{fmt}", width="stretch")
 
 names = reports.group_names(meeting)

@@ -9,19 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from analytics import alerts
-from analytics.funnel import stalled_deals
+from analytics.funnel import stall_thresholds
 from analytics.kpis import kpi_table
 from analytics.pacing import monthly_actuals, pace_table
 from analytics.privacy import masked_frame
 from analytics.registry import METRICS
 from db.filters import Filters
-from db.queries import (
-    kpi_aggregates,
-    monthly_targets,
-    open_deals_in_stage,
-    overdue_followups,
-    stage_durations,
-)
+from db.queries import kpi_aggregates, monthly_targets, overdue_followups, stage_durations
+from db.queries.stalled import stalled_deal_counts, stalled_deal_list
 from ui import formats
 from ui.database import load
 from ui.i18n import STAGE_LABELS, label, t
@@ -32,6 +27,7 @@ from ui.periods import month_start
 PACE_METRICS = ("won_amount", "won_deals", "first_visits", "visits")
 # Stage durations are judged against all history, not the window being viewed.
 HISTORY_START = date(2000, 1, 1)
+LISTED = 200   # rows of an alert's list (the caption counts them all)
 
 
 def _with_window(filters: Filters, start: date, end: date) -> Filters:
@@ -42,7 +38,7 @@ def _with_window(filters: Filters, start: date, end: date) -> Filters:
 def off_pace_groups(filters: Filters, as_of: date) -> pd.DataFrame:
     """pace_alerts of every paced metric for the as-of month."""
     month = _with_window(filters, month_start(as_of), as_of)
-    daily = load(kpi_aggregates, month, ("group", "day"))
+    daily = load(kpi_aggregates, month, ("group", "month"))   # the month so far: one row per group
     found = []
     for metric in PACE_METRICS:
         targets = load(monthly_targets, month, scope="group", metric=metric)
@@ -83,8 +79,8 @@ def _csat_section(drops: pd.DataFrame, names: dict[str, str], lang: str) -> None
     link("pages/satisfaction.py", t("open_satisfaction_page", lang), ":material/sentiment_satisfied:")
 
 
-def _by_group_caption(deals: pd.DataFrame, names: dict[str, str], lang: str) -> str:
-    counted = alerts.counts_by_group(deals, "owner_group_id")
+def _by_group_caption(deals: pd.DataFrame, names: dict[str, str], lang: str, count_column: str | None = None) -> str:
+    counted = alerts.counts_by_group(deals, "owner_group_id", count_column=count_column)
     parts = "，".join(f"{names.get(g, t('unknown_group', lang)) if isinstance(g, str) else t('unknown_group', lang)} {n}"
                      for g, n in zip(counted["group"], counted["deals"], strict=True))
     return t("alert_by_group", lang, parts=parts)
@@ -113,8 +109,10 @@ def draw_alerts(filters: Filters, as_of: date, names: dict[str, str], lang: str,
     drops = alerts.satisfaction_drops(current, previous)
     overdue = load(overdue_followups, filters, as_of)
     history = _with_window(filters, HISTORY_START, as_of)
-    stalled = stalled_deals(load(open_deals_in_stage, filters, as_of),
-                            load(stage_durations, history))
+    # Counted and listed in SQL: at 1M deals ~160k are stalled, of which 200 are shown.
+    thresholds = stall_thresholds(load(stage_durations, history))
+    stalled_counts = load(stalled_deal_counts, filters, as_of, thresholds)
+    stalled = load(stalled_deal_list, filters, as_of, thresholds, per_stage=LISTED)
     if pace.empty and drops.empty and overdue.empty and stalled.empty:
         st.success(t("alerts_none", lang))
         return
@@ -128,11 +126,12 @@ def draw_alerts(filters: Filters, as_of: date, names: dict[str, str], lang: str,
         if not overdue.empty:
             with st.expander(t("alert_overdue_title", lang, n=len(overdue)), icon=":material/schedule:"):
                 st.caption(_by_group_caption(overdue, names, lang))
-                st.dataframe(_deal_list(overdue.head(200), {"days_overdue": "col_days_overdue"},
+                st.dataframe(_deal_list(overdue.head(LISTED), {"days_overdue": "col_days_overdue"},
                                         names, lang, privacy), hide_index=True, width="stretch")
         if not stalled.empty:
-            with st.expander(t("alert_stalled_title", lang, n=len(stalled)), icon=":material/hourglass_top:"):
-                st.caption(_by_group_caption(stalled, names, lang))
-                st.dataframe(_deal_list(stalled.head(200), {"days": "col_days_in_stage",
+            total = int(stalled_counts["deals"].sum())
+            with st.expander(t("alert_stalled_title", lang, n=total), icon=":material/hourglass_top:"):
+                st.caption(_by_group_caption(stalled_counts, names, lang, count_column="deals"))
+                st.dataframe(_deal_list(stalled.head(LISTED), {"days": "col_days_in_stage",
                                                            "p75_days": "col_p75_days"},
                                         names, lang, privacy), hide_index=True, width="stretch")

@@ -22,6 +22,7 @@ from analytics.cases import (
 from analytics.privacy import masked_frame
 from db import meetings
 from db.queries import cases
+from db.scope import EVERYTHING, DataScope
 from ui import charts_case, formats
 from ui.components import show_chart
 from ui.database import load, open_connection
@@ -88,8 +89,8 @@ def _deal_rows(deals: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
-def draw_search(lang: str, privacy: bool, as_of: date) -> None:
-    """Criteria, then the matching deals; picking a row opens the deal."""
+def draw_search(lang: str, privacy: bool, as_of: date, scope: DataScope = EVERYTHING) -> None:
+    """Criteria, then the matching deals inside the reader's scope; picking a row opens the deal."""
     staff = load(cases.consultants)
     names = dict(zip(staff["staff_id"], staff["name"], strict=True))
     text_col, staff_col, date_col, outcome_col = st.columns([3, 2, 3, 3])
@@ -105,7 +106,7 @@ def draw_search(lang: str, privacy: bool, as_of: date) -> None:
     if not (text.strip() or staff_id or start or outcome):
         st.caption(t("case_search_hint", lang))
         return
-    found = load(cases.deal_search, text, staff_id, start, end, outcome)
+    found = scope.visible_deals(load(cases.deal_search, text, staff_id, start, end, outcome))
     if found.empty:
         st.info(t("case_search_none", lang), icon=":material/search_off:")
         return
@@ -137,7 +138,8 @@ def draw_card(card: pd.Series, lang: str) -> None:
     ]
     if isinstance(card["lost_reason"], str):
         fields.append((t("col_lost_reason", lang), card["lost_reason"]))
-    st.caption(" · ".join(f"{name}：{value if isinstance(value, str) else formats.DASH}" for name, value in fields))
+    st.caption(" · ".join(f"{name}：{formats.literal(value) if isinstance(value, str) else formats.DASH}"
+                          for name, value in fields))
 
 
 def timeline_list(events: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -199,8 +201,10 @@ def draw_comparison(deal_id: str, card: pd.Series, lang: str, privacy: bool) -> 
         st.caption(t("case_peers_caption", lang, n=int(typical["peers"].iloc[0]),
                      profile=t(f"case_profile_{typical['profile'].iloc[0]}", lang)))
     if lost_card is not None:
-        st.caption(t("case_lost_caption", lang, customer=lost_card["customer_name"], deal=lost_card["deal_id"],
-                     reason=lost_card["lost_reason"] if isinstance(lost_card["lost_reason"], str) else formats.DASH,
+        reason = lost_card["lost_reason"]
+        st.caption(t("case_lost_caption", lang, customer=formats.literal(lost_card["customer_name"]),
+                     deal=formats.literal(lost_card["deal_id"]),
+                     reason=formats.literal(reason) if isinstance(reason, str) else formats.DASH,
                      profile=t(f"case_profile_{similar['profile'].iloc[0]}", lang)))
         if st.button(t("case_open_lost", lang), icon=":material/open_in_new:", key="case_open_lost"):
             open_deal(lost_card["deal_id"])
@@ -240,14 +244,14 @@ def draw_lessons(deal_id: str, card: pd.Series, lang: str, privacy: bool) -> Non
             st.rerun()
 
 
-def draw_library(lang: str, privacy: bool) -> None:
-    """Reviewed deals, searchable by text and tag; picking a row opens the deal."""
+def draw_library(lang: str, privacy: bool, scope: DataScope = EVERYTHING) -> None:
+    """Reviewed deals inside the reader's scope, searchable by text and tag; a pick opens the deal."""
     text_col, tag_col = st.columns([3, 2])
     text = text_col.text_input(t("case_library_search", lang), key="case_library_text",
                                placeholder=t("case_library_placeholder", lang))
     tag = tag_col.selectbox(t("case_col_tags", lang), [None, *TAG_KEYS], key="case_library_tag",
                             format_func=lambda x: t("all", lang) if x is None else tag_label(x, lang))
-    library = load(cases.reviewed_cases, text, tag)
+    library = scope.visible_deals(load(cases.reviewed_cases, text, tag))
     if library.empty:
         st.info(t("case_library_empty", lang), icon=":material/info:")
         return

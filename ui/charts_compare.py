@@ -25,6 +25,10 @@ from ui.i18n import BASIS_LABELS, label, t
 
 NEUTRAL = PALETTE[8]
 ROW_PX = 34   # height of one category row in a horizontal dot chart
+# Rows a dot chart draws: 2,800 consultants (400 groups) made a 95,000 px chart that took seconds
+# to build and draw; the table beside each chart lists every row.
+MAX_DOT_ROWS = 60
+MAX_PANELS = 12   # small multiples: 400 groups made 80 rows of panels, seconds to build
 
 
 def metric_label(metric_id: str, lang: str) -> str:
@@ -187,32 +191,47 @@ def _x_range(highs: pd.Series) -> list[float]:
     return [0, min(top, 100.0) * 1.22 + 4]
 
 
+def _interval_trace(legend: str, part: list, lang: str) -> go.Scatter:
+    """One legend value's points (rows of `ranking_rows`) in its colour, whiskers to the interval."""
+    color = part[0].color
+    return go.Scatter(
+        x=[row.rate * 100 for row in part], y=[row.id for row in part], mode="markers", name=legend,
+        marker={"color": color, "size": 13, "line": {"color": color, "width": 2},
+                "symbol": ["circle-open" if row.too_few else "circle" for row in part]},
+        error_x={"type": "data", "symmetric": False, "array": [(row.high - row.rate) * 100 for row in part],
+                 "arrayminus": [(row.rate - row.low) * 100 for row in part], "color": color,
+                 "thickness": 2, "width": 7},
+        customdata=[[row.id] for row in part],
+        hovertext=[_rate_hover(row, lang) for row in part],
+        hovertemplate="%{hovertext}<extra></extra>",
+    )
+
+
 def interval_dot_figure(rows: pd.DataFrame, *, title: str, x_title: str, y_title: str,
-                        lang: str, show_legend: bool = False) -> go.Figure:
+                        lang: str, show_legend: bool = False, max_rows: int | None = MAX_DOT_ROWS) -> go.Figure:
     """Horizontal dot-and-whisker chart of rates (%) with 95% intervals, best at the top.
 
     `rows` as `ranking_rows` returns, in display order. One trace per legend value (a group), in
     that group's colour; an open marker where n is below the minimum. Each point's customdata is
-    [id], so a click tells which row it was.
+    [id], so a click tells which row it was. Only the first `max_rows` rows are drawn, with a
+    note under the title saying so (None: all).
     """
-    fig = go.Figure()
-    for legend, part in rows.groupby("legend", sort=False):
-        color = part["color"].iloc[0]
-        fig.add_trace(go.Scatter(
-            x=part["rate"] * 100, y=part["id"], mode="markers", name=str(legend),
-            marker={"color": color, "size": 13, "line": {"color": color, "width": 2},
-                    "symbol": ["circle-open" if few else "circle" for few in part["too_few"]]},
-            error_x={"type": "data", "symmetric": False, "array": (part["high"] - part["rate"]) * 100,
-                     "arrayminus": (part["rate"] - part["low"]) * 100, "color": color,
-                     "thickness": 2, "width": 7},
-            customdata=[[identifier] for identifier in part["id"]],
-            hovertext=[_rate_hover(row, lang) for row in part.itertuples()],
-            hovertemplate="%{hovertext}<extra></extra>",
-        ))
-    for row in rows.itertuples():
-        end = row.high if not formats.is_missing(row.high) else row.rate
-        fig.add_annotation(x=end * 100, y=row.id, text=_rate_label(row, lang), showarrow=False,
-                           xanchor="left", xshift=8, font={"size": 12, "color": "#333"})
+    if max_rows is not None and len(rows) > max_rows:
+        note = t("cmp_top_shown", lang, shown=max_rows, total=f"{len(rows):,}")
+        rows, title = rows.head(max_rows), f"{title}<br><sup>{note}</sup>"
+    # Traces and labels are built from plain lists and added at once: plotly re-validates the
+    # whole figure on each add_trace / add_annotation (minutes for 2,800 consultants), and a
+    # pandas column costs it five times a list.
+    records = list(rows.itertuples())
+    parts: dict[str, list] = {}
+    for row in records:
+        parts.setdefault(str(row.legend), []).append(row)
+    fig = go.Figure(data=[_interval_trace(legend, part, lang) for legend, part in parts.items()])
+    fig.update_layout(annotations=[
+        {"x": (row.high if not formats.is_missing(row.high) else row.rate) * 100, "y": row.id,
+         "text": _rate_label(row, lang), "showarrow": False, "xanchor": "left", "xshift": 8,
+         "font": {"size": 12, "color": "#333"}}
+        for row in records])
     base_layout(fig, title, x_title=x_title)
     _category_axis(fig, list(rows["id"]), list(rows["label"]), y_title)
     fig.update_xaxes(range=_x_range(rows["high"]), ticksuffix="%", showgrid=True, gridcolor="#eee",
@@ -308,34 +327,46 @@ def _mix_hover(row, lang: str) -> str:
         t("cmp_hover_click", lang)])
 
 
-def mix_figure(rows: pd.DataFrame, *, title: str, lang: str) -> go.Figure:
+def _mix_trace(row, lang: str) -> go.Scatter:
+    """One group's actual win rate with its 95% interval, in the group's colour."""
+    return go.Scatter(
+        x=[row.win_rate * 100], y=[row.group_id], mode="markers", name=str(row.name), showlegend=False,
+        marker={"color": row.color, "size": 13},
+        error_x={"type": "data", "symmetric": False, "array": [(row.win_rate_high - row.win_rate) * 100],
+                 "arrayminus": [(row.win_rate - row.win_rate_low) * 100], "color": row.color,
+                 "thickness": 2, "width": 7},
+        customdata=[[row.group_id]], hovertext=[_mix_hover(row, lang)],
+        hovertemplate="%{hovertext}<extra></extra>")
+
+
+def mix_figure(rows: pd.DataFrame, *, title: str, lang: str, max_rows: int | None = MAX_DOT_ROWS) -> go.Figure:
     """Dumbbells: each group's expected win rate (grey ◇) joined to its actual rate (● + 95% interval).
 
     `rows` from `mix_rows`. Traces: one per group (actual, customdata [group_id]), one for the
-    expected rates, and a legend-only entry for "actual".
+    expected rates, and a legend-only entry for "actual". Beyond `max_rows` groups only those
+    furthest from their expected rate are drawn (in the order of `rows`), with a note.
     """
-    fig = go.Figure()
-    for row in rows.itertuples():
-        fig.add_shape(type="line", x0=row.expected_win_rate * 100, x1=row.win_rate * 100, y0=row.group_id,
-                      y1=row.group_id, line={"color": "#b5b5b5", "width": 3}, layer="below")
-        fig.add_trace(go.Scatter(
-            x=[row.win_rate * 100], y=[row.group_id], mode="markers", name=str(row.name), showlegend=False,
-            marker={"color": row.color, "size": 13},
-            error_x={"type": "data", "symmetric": False, "array": [(row.win_rate_high - row.win_rate) * 100],
-                     "arrayminus": [(row.win_rate - row.win_rate_low) * 100], "color": row.color,
-                     "thickness": 2, "width": 7},
-            customdata=[[row.group_id]], hovertext=[_mix_hover(row, lang)],
-            hovertemplate="%{hovertext}<extra></extra>"))
-        fig.add_annotation(x=max(row.win_rate_high, row.expected_win_rate) * 100, y=row.group_id,
-                           text=f"{row.mix_effect * 100:+.1f} pp", showarrow=False, xanchor="left",
-                           xshift=14, font={"size": 12, "color": "#333"})
-    fig.add_trace(go.Scatter(
-        x=rows["expected_win_rate"] * 100, y=rows["group_id"], mode="markers", name=t("cmp_mix_expected", lang),
+    if max_rows is not None and len(rows) > max_rows:
+        note = t("cmp_mix_top_shown", lang, shown=max_rows, total=f"{len(rows):,}")
+        furthest = rows["mix_effect"].abs().sort_values(ascending=False, kind="stable").index[:max_rows]
+        rows, title = rows.loc[sorted(furthest)], f"{title}<br><sup>{note}</sup>"
+    records = list(rows.itertuples())
+    # Built as lists and added at once (plotly re-validates the figure on every add_*).
+    fig = go.Figure(data=[*(_mix_trace(row, lang) for row in records), go.Scatter(
+        x=[row.expected_win_rate * 100 for row in records], y=[row.group_id for row in records], mode="markers",
+        name=t("cmp_mix_expected", lang),
         marker={"symbol": "diamond-open", "size": 13, "color": "#555", "line": {"width": 2}},
-        customdata=[[g] for g in rows["group_id"]], hovertext=[_mix_hover(r, lang) for r in rows.itertuples()],
-        hovertemplate="%{hovertext}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t("cmp_mix_actual", lang),
-                             marker={"color": "#555", "size": 11}, hoverinfo="skip"))
+        customdata=[[row.group_id] for row in records], hovertext=[_mix_hover(row, lang) for row in records],
+        hovertemplate="%{hovertext}<extra></extra>"),
+        go.Scatter(x=[None], y=[None], mode="markers", name=t("cmp_mix_actual", lang),
+                   marker={"color": "#555", "size": 11}, hoverinfo="skip")])
+    fig.update_layout(
+        shapes=[{"type": "line", "x0": row.expected_win_rate * 100, "x1": row.win_rate * 100, "y0": row.group_id,
+                 "y1": row.group_id, "line": {"color": "#b5b5b5", "width": 3}, "layer": "below"}
+                for row in records],
+        annotations=[{"x": max(row.win_rate_high, row.expected_win_rate) * 100, "y": row.group_id,
+                      "text": f"{row.mix_effect * 100:+.1f} pp", "showarrow": False, "xanchor": "left",
+                      "xshift": 14, "font": {"size": 12, "color": "#333"}} for row in records])
     base_layout(fig, title, x_title=t("cmp_axis_win_rate", lang))
     _category_axis(fig, list(rows["group_id"]), list(rows["name"]), t("cmp_axis_group", lang))
     highs = pd.concat([rows["win_rate_high"], rows["expected_win_rate"]])
@@ -366,44 +397,65 @@ def week_selection_bounds(week: str, filters: Filters) -> tuple[datetime, dateti
     return datetime.combine(start, time()), datetime.combine(end, time())
 
 
+def _top_groups(weekly: pd.DataFrame, groups: pd.DataFrame, value_col: str, limit: int) -> pd.DataFrame:
+    """The `limit` groups of `groups` with the highest total of `value_col`, in their catalog order."""
+    totals = weekly.groupby("group")[value_col].sum()
+    ranked = groups.assign(_total=groups["group_id"].map(totals).fillna(0))
+    keep = ranked["_total"].sort_values(ascending=False, kind="stable").index[:limit]
+    return groups.loc[sorted(keep)]
+
+
 def weekly_small_multiples(weekly: pd.DataFrame, groups: pd.DataFrame, colors: dict[str, str], *,
                            value_col: str, title: str, y_title: str, lang: str,
-                           hover_format: str = ",.0f", columns: int = 5) -> go.Figure:
+                           hover_format: str = ",.0f", columns: int = 5,
+                           max_panels: int | None = MAX_PANELS) -> go.Figure:
     """One small bar chart per group (same y-axis), in the catalog order of `groups`.
 
     `weekly`: columns week (datetime), group, `value_col` (already scaled to the unit shown).
     Each bar's customdata is [group_id, 'YYYY-MM-DD' of its Monday]; a group without rows gets
-    an empty panel so the grid keeps its place.
+    an empty panel so the grid keeps its place. Beyond `max_panels` groups only those with the
+    highest totals get a panel, with a note under the title.
     """
+    if max_panels is not None and len(groups) > max_panels:
+        note = t("chart_top_groups", lang, shown=max_panels, total=f"{len(groups):,}")
+        groups, title = _top_groups(weekly, groups, value_col, max_panels), f"{title}<br><sup>{note}</sup>"
     ids, names = list(groups["group_id"]), list(groups["name"])
     cols = max(1, min(columns, len(ids)))
     grid_rows = max(1, math.ceil(len(ids) / cols))
-    titles = [f"{name} · {label(BASIS_LABELS, basis, lang)}" for name, basis in zip(names, groups["basis"],
+    titles = [f"{formats.plotly_text(name)} · {label(BASIS_LABELS, basis, lang)}" for name, basis in zip(names, groups["basis"],
                                                                                      strict=True)]
     fig = make_subplots(rows=grid_rows, cols=cols, shared_yaxes="all", shared_xaxes="all",
                         subplot_titles=titles, horizontal_spacing=0.025, vertical_spacing=0.22 / grid_rows)
     week_text = t("cmp_hover_week", lang, week="%{x|%Y-%m-%d}")
-    for index, (group_id, name) in enumerate(zip(ids, names, strict=True)):
-        part = weekly[weekly["group"] == group_id].sort_values("week")
-        fig.add_trace(go.Bar(
-            x=part["week"], y=part[value_col], name=str(name), showlegend=False,
+    shown = weekly[weekly["group"].isin(ids)].sort_values("week", kind="stable")
+    by_group = dict(list(shown.groupby("group", sort=False)))
+    traces = []
+    for group_id, name in zip(ids, names, strict=True):
+        part = by_group.get(group_id, shown.iloc[:0])
+        traces.append(go.Bar(
+            x=list(part["week"]), y=list(part[value_col]), name=str(name), showlegend=False,
             marker={"color": colors.get(group_id, NEUTRAL)},
             customdata=[[group_id, pd.Timestamp(w).date().isoformat()] for w in part["week"]],
             hovertemplate=f"<b>{html.escape(str(name))}</b><br>{week_text}<br>"
                           f"{html.escape(y_title)}: %{{y:{hover_format}}}<br>{t('cmp_hover_click', lang)}"
                           "<extra></extra>",
-        ), row=index // cols + 1, col=index % cols + 1)
+        ))
+    fig.add_traces(traces, rows=[i // cols + 1 for i in range(len(ids))], cols=[i % cols + 1 for i in range(len(ids))])
     base_layout(fig, title)
     weeks = pd.to_datetime(weekly["week"]).drop_duplicates().sort_values()
     step = max(1, math.ceil(len(weeks) / 3))   # about three ticks per panel, each on a Monday
-    fig.update_xaxes(tickformat="%m-%d", showgrid=False, dtick=step * 7 * 86_400_000,
-                     tick0=weeks.iloc[0] if len(weeks) else None)
-    fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
-    for grid_row in range(1, grid_rows + 1):
-        fig.update_yaxes(title_text=y_title, row=grid_row, col=1)
-    for col in range(1, cols + 1):
-        fig.update_xaxes(title_text=t("cmp_axis_week", lang), row=grid_rows, col=col)
-    fig.update_annotations(font={"size": 13})
-    fig.update_layout(hovermode="closest", height=130 + 250 * grid_rows, bargap=0.15,
+    x_axis = {"tickformat": "%m-%d", "showgrid": False, "dtick": step * 7 * 86_400_000,
+              "tick0": weeks.iloc[0] if len(weeks) else None, "automargin": True, "title_standoff": 8}
+    y_axis = {"gridcolor": "#e5e5e5", "rangemode": "tozero", "automargin": True, "title_standoff": 8}
+    # Every axis in one layout update: plotly walks the whole figure on each update_xaxes call.
+    axes = {}
+    for index in range(grid_rows * cols):
+        suffix = str(index + 1) if index else ""
+        axes[f"xaxis{suffix}"] = {**x_axis, "title_text": t("cmp_axis_week", lang) if index // cols == grid_rows - 1
+                                  else ""}
+        axes[f"yaxis{suffix}"] = {**y_axis, "title_text": y_title if index % cols == 0 else ""}
+    fig.update_layout(axes, hovermode="closest", height=130 + 250 * grid_rows, bargap=0.15,
                       margin={"l": 10, "r": 10, "t": 90, "b": 10})
-    return _auto_margins(fig)
+    fig.update_annotations(font={"size": 13})
+    return fig
+

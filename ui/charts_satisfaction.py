@@ -169,17 +169,16 @@ def trend_figure(by_group: pd.DataFrame, overall: pd.DataFrame, *, period: str, 
     """
     nps = metric == "nps"
     value_text = nps_text if nps else score_text
-    fig = go.Figure()
     traces = [(names.get(g, g), colors.get(g, OTHER_COLOR), part, "solid")
               for g, part in by_group.sort_values(period).groupby("group", sort=False) if part[f"{metric}_n"].sum() > 0]
     traces.append((t("sat_all_groups", lang), "#000000", overall.sort_values(period), "dash"))
-    for name, color, part, dash in traces:
-        fig.add_trace(go.Scatter(
-            x=part[period], y=_trend_values(part, metric), mode="lines+markers", name=name,
-            line={"color": color, "width": 2, "dash": dash}, marker={"size": 6}, connectgaps=False,
-            hovertext=[t(f"sat_hover_{metric}", lang, value=value_text(v), n=formats.count(n))
-                       for v, n in zip(part[metric], part[f"{metric}_n"], strict=True)],
-            hovertemplate=f"%{{hovertext}}<extra>{name}</extra>"))
+    # Added at once from plain lists: one add_trace per group re-validated the figure (400 groups).
+    fig = go.Figure(data=[go.Scatter(
+        x=list(part[period]), y=list(_trend_values(part, metric)), mode="lines+markers", name=name,
+        line={"color": color, "width": 2, "dash": dash}, marker={"size": 6}, connectgaps=False,
+        hovertext=[t(f"sat_hover_{metric}", lang, value=value_text(v), n=formats.count(n))
+                   for v, n in zip(part[metric], part[f"{metric}_n"], strict=True)],
+        hovertemplate=f"%{{hovertext}}<extra>{name}</extra>") for name, color, part, dash in traces])
     period_name = t(f"sat_period_{period}", lang)
     base_layout(fig, t("sat_trend_title", lang, metric=t(f"sat_metric_{metric}", lang), period=period_name),
                 y_title=t(f"sat_axis_{metric}", lang), x_title=t(f"sat_axis_{period}", lang))
@@ -198,7 +197,7 @@ def conversion_scatter(frame: pd.DataFrame, names: dict[str, str], colors: dict[
     """
     sizes = frame["csat_n"].astype("float64")
     size_ref = 2.0 * float(sizes.max()) / (56 ** 2) if len(sizes) and sizes.max() > 0 else 1.0
-    fig = go.Figure()
+    traces = []
     for row in frame.itertuples():
         name = names.get(row.group, row.group)
         hover = "<br>".join((f"<b>{name}</b>",
@@ -206,13 +205,14 @@ def conversion_scatter(frame: pd.DataFrame, names: dict[str, str], colors: dict[
                              t("sat_hover_win_rate", lang, value=formats.percent(row.win_rate),
                                n=formats.count(row.win_rate_n)),
                              f"<i>{t('sat_hover_click', lang)}</i>"))
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=[row.csat], y=[row.win_rate * 100], mode="markers+text", name=name, text=[name],
             textposition="top center", customdata=[row.group], hovertext=[hover],
             hovertemplate="%{hovertext}<extra></extra>",
             marker={"size": [row.csat_n], "sizemode": "area", "sizeref": size_ref, "sizemin": 8,
                     "color": colors.get(row.group, OTHER_COLOR), "opacity": 0.8,
                     "line": {"color": "white", "width": 1}}))
+    fig = go.Figure(data=traces)   # at once: one add_trace per group re-validated the figure each time
     base_layout(fig, t("sat_scatter_title", lang), x_title=t("sat_axis_csat", lang),
                 y_title=t("sat_axis_win_rate", lang))
     low, high = float(frame["csat"].min()), float(frame["csat"].max())

@@ -7,6 +7,7 @@ import streamlit as st
 
 from db import catalog
 from ui import formats
+from ui.chart_text import literal_figure
 from ui.context import page_context
 from ui.database import load
 from ui.i18n import t
@@ -26,11 +27,11 @@ def draw_cards(cards: list[CardText], higher_is_better: dict[str, bool]) -> None
 def freshness_line(info: dict, lang: str) -> None:
     if info["last_import_file"]:
         when = info["last_import_at"].strftime("%Y-%m-%d %H:%M")
-        last = f"{info['last_import_file']} ({when})"
+        last = f"{formats.literal(info['last_import_file'])} ({when})"
     else:
         last = t("no_import_yet", lang)
     st.caption(t("freshness", lang, as_of=info["as_of"].isoformat(), last_import=last,
-                 source=info["source"]))
+                 source=formats.literal(info["source"])))
 
 
 def page_header(title: str, lang: str) -> None:
@@ -70,6 +71,7 @@ def show_chart(fig: go.Figure, *, key: str, **kwargs):
 
     Returns the selection event when `on_select` is given (see TECH-NOTES: read it as a dict).
     """
+    fig = literal_figure(fig)      # imported names are drawn as text, never as plotly's HTML tags
     if page_context().presentation:
         fig = presentation_figure(fig)
         kwargs["theme"] = None   # Streamlit's theme would reset the enlarged fonts

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from db import catalog
+from db import audit, catalog
+from db.accounts import Account
 from db.filters import Filters
-from ui.database import load
+from db.scope import EVERYTHING, DataScope
+from ui.database import load, open_connection
+from ui.signin import SESSION_KEY
 from ui.state import Choices
 
 _KEY = "_page_context"
@@ -21,16 +24,20 @@ class PageContext:
     choices: Choices
     privacy: bool = False
     presentation: bool = False
+    account: Account | None = None
+    scope: DataScope = EVERYTHING
 
 
-def load_choices() -> Choices:
-    """Filter options from the database (cached by data version)."""
+def load_choices(scope: DataScope = EVERYTHING) -> Choices:
+    """Filter options from the database (cached by data version), only those inside `scope`."""
     groups = load(catalog.groups)
     projects = load(catalog.projects)
     return Choices(
         as_of=load(catalog.as_of_date),
-        projects=dict(zip(projects["project_id"], projects["name"], strict=True)),
-        groups=dict(zip(groups["group_id"], groups["name"], strict=True)),
+        projects={p: name for p, name in zip(projects["project_id"], projects["name"], strict=True)
+                  if scope.allows(project_id=p)},
+        groups={g: name for g, name in zip(groups["group_id"], groups["name"], strict=True)
+                if scope.allows(group_id=g)},
         sources=tuple(load(catalog.distinct_values, "source_channel")),
         customer_types=tuple(load(catalog.distinct_values, "customer_type")),
     )
@@ -42,7 +49,7 @@ def set_page_context(context: PageContext) -> None:
 
 def page_context() -> PageContext:
     """The context app.py set for this run (pages run only inside the frame)."""
-    if _KEY not in st.session_state:
+    if _KEY not in st.session_state or SESSION_KEY not in st.session_state:
         _rerun_through_the_frame()
     return st.session_state[_KEY]
 
@@ -59,3 +66,16 @@ def _rerun_through_the_frame() -> None:
 
     PagesManager.uses_pages_directory = False
     st.rerun()
+
+
+def record_action(con, action: str, detail: str = "") -> None:
+    """Log `action` in the audit log as the signed-in account (db/audit.py); also from callbacks,
+    which run before the frame."""
+    session = st.session_state.get(SESSION_KEY)
+    audit.record(con, session["username"] if session else "?", action, detail)
+
+
+def log_export(file_name: str) -> None:
+    """on_click of every download button: an export is recorded with its file name."""
+    with open_connection() as con:
+        record_action(con, "export", file_name)

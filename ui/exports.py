@@ -33,8 +33,12 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as CSV, UTF-8 with BOM, without the index, formulas neutralised."""
-    return neutralised(frame).to_csv(index=False).encode(CSV_ENCODING)
+    """The frame as CSV, UTF-8 with BOM, without the index, formulas neutralised.
+
+    Lines end in CRLF (RFC 4180, as Excel writes them): the csv writer then quotes every cell
+    holding a CR or LF, so a bare CR inside an imported note cannot split a row in Excel.
+    """
+    return neutralised(frame).to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:

@@ -1,4 +1,5 @@
-"""Number formats for the locale: 万元 for money in Chinese, thousands separators, %, and "—".
+"""Number formats for the locale: 万元 for money in Chinese, thousands separators, %, and "—";
+and imported text made inert where it is shown (Markdown, plotly labels).
 
 An empty value (NaN, None) is always "—", never 0: a rate with no denominator has no value.
 """
@@ -6,8 +7,45 @@ An empty value (NaN, None) is always "—", never 0: a rate with no denominator 
 from __future__ import annotations
 
 import math
+import re
 
 DASH = "—"
+# Characters with a meaning anywhere in Streamlit's Markdown: emphasis, code, link brackets,
+# GFM tables and strikes, $math$, entities, and < which opens an HTML tag. CommonMark lets a
+# backslash escape any ASCII punctuation. ( ) and { } need no escape once [ ] are escaped.
+_MARKDOWN_SPECIALS = frozenset("\\`*[]|<>~$&")
+_WORD_EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")  # zoho_deals stays as it is
+_SHORTCODE_COLON = re.compile(r":(?=[A-Za-z/])")        # :material/x:, :red[…], :smile: (not 15:54)
+# Marks that only act at the start of a line: headings, lists, setext rules.
+_LINE_START_MARK = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+](?=\s|$)|[-=]+(?=\s*$)|\d+(?=[.)](?:\s|$)))",
+                              re.MULTILINE)
+_PLOTLY_TAGS = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+
+
+def literal(text) -> str:
+    """`text` as Markdown that shows exactly as typed: no formatting, no link, no HTML.
+
+    For names, notes and file names from an import on their way into st.markdown, st.caption,
+    alerts, titles, widget labels or help, all of which read Markdown: `**bold**` stays with its
+    stars and `<img src=x onerror=…>` is text, never a tag. Only what could act is escaped, so
+    `zoho_deals_week1.csv` or `Deals: headers (3)` reach the page unchanged.
+    """
+    escaped = "".join("\\" + char if char in _MARKDOWN_SPECIALS else char for char in str(text))
+    escaped = _WORD_EDGE_UNDERSCORE.sub(r"\\_", escaped)
+    escaped = _SHORTCODE_COLON.sub(r"\\:", escaped)
+    return _LINE_START_MARK.sub(_escaped_mark, escaped)
+
+
+def _escaped_mark(found: re.Match) -> str:
+    indent, mark = found.group(1), found.group(2)
+    # "1." / "2)" starts a list: the digits stay, the dot or parenthesis after them is escaped
+    return indent + ("\\" + mark if not mark[0].isdigit() else mark + "\\")
+
+
+def plotly_text(text) -> str:
+    """`text` for a plotly label, hover or annotation: plotly draws <b>, <br>, <a href> … as
+    markup, so a name from an import has its `<`, `>` and `&` as entities (shown as typed)."""
+    return str(text).translate(_PLOTLY_TAGS)
 
 
 def is_missing(value) -> bool:

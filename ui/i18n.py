@@ -143,6 +143,7 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
 def _merge_area_strings() -> None:
     """Add the per-area tables in ui/strings/; a key defined twice is a bug."""
     from ui.strings import (
+        access,
         alerts,
         compare,
         drilldown,
@@ -156,7 +157,7 @@ def _merge_area_strings() -> None:
         weekly,
     )
 
-    for module in (alerts, compare, drilldown, explorer, funnel, imports, manage, people, satisfaction,
+    for module in (access, alerts, compare, drilldown, explorer, funnel, imports, manage, people, satisfaction,
                    targets, weekly):
         clash = STRINGS.keys() & module.STRINGS.keys()
         if clash:

@@ -22,6 +22,7 @@ from db.imports import ImportRefused
 from domain import STAGES
 from ingest.columns import ENTITY_FIELDS, REQUIREMENTS, SOURCES, header_key
 from ingest.pipeline import ImportSummary, Preview, import_file, preview_file
+from ui.exports import to_csv_bytes
 from ui.i18n import STAGE_LABELS, label, t
 
 UPLOAD_TYPES: tuple[str, ...] = ("csv", "xlsx", "xls", "json")
@@ -244,8 +245,9 @@ def rejects_frame(rejects: pd.DataFrame | list, privacy: bool) -> pd.DataFrame:
 
 
 def rejects_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes for download (UTF-8 with BOM so Excel opens the Chinese text correctly)."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """CSV bytes for download (ui.exports: UTF-8 with BOM for Excel, and the file's raw lines,
+    which may start with =, + or @, neutralised as formulas)."""
+    return to_csv_bytes(frame)
 
 
 # ---------------------------------------------------------------- batches
@@ -346,3 +348,14 @@ def preview_frame(preview: Preview, privacy: bool, lang: str, mapping: Mapping[s
                                   for v, k in zip(values, keys, strict=True)]
     sample.columns = _unique([t("imp_line", lang), *headers])
     return sample.astype({sample.columns[0]: "int64"}).reset_index(drop=True)
+
+
+def outcome_text(outcome: ImportOutcome) -> str:
+    """One line for the audit log: the batch and its counts, or why the file was refused."""
+    if outcome.refused is not None:
+        return f"refused: {outcome.refused}"
+    s = outcome.summary
+    if s.already_imported_batch is not None:
+        return f"already imported in batch {s.already_imported_batch}"
+    return (f"batch {s.batch_id} ({s.source_system} {s.entity}): {s.rows_read} read, {s.inserted} new, "
+            f"{s.updated} updated, {s.unchanged} unchanged, {s.rejected} rejected")

@@ -26,6 +26,7 @@ PAGES: tuple[tuple[str, str, str, str, str], ...] = (
     ("pages/incentives.py", "page_incentives", ":material/military_tech:", "incentives", "section_manage"),
     ("pages/feedback.py", "page_feedback", ":material/forum:", "feedback", "section_manage"),
     ("pages/regroup.py", "page_regroup", ":material/account_tree:", "regroup", "section_manage"),
+    ("pages/accounts.py", "page_accounts", ":material/manage_accounts:", "accounts", "section_manage"),
 )
 
 

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from ui import charts_weekly
 from ui import weekly_tables as wt
+from ui.chart_text import literal_figure
 from ui.charts import FONT_FAMILY
 from ui.charts_targets import pace_figure
 from ui.exports import neutralised, neutralised_cell
@@ -122,7 +123,7 @@ def _table_html(frame: pd.DataFrame, limit: int | None = None, lang: str = "zh")
 
 
 def _figure_html(figure: go.Figure, first: bool) -> str:
-    figure = go.Figure(figure).update_layout(width=FIGURE_WIDTH)
+    figure = literal_figure(figure).update_layout(width=FIGURE_WIDTH)   # names as text, not tags
     return '<div class="figure">' + figure.to_html(full_html=False, include_plotlyjs=first,
                                                     config={"displaylogo": False}) + "</div>"
 

@@ -68,8 +68,16 @@ def language_switch() -> str:
     return state["lang"]
 
 
-def privacy_switch(lang: str) -> bool:
-    """The 隐私模式 toggle (pseudonyms, masked phones, hidden notes), kept in the URL."""
+def privacy_switch(lang: str, forced_by: str | None = None) -> bool:
+    """The 隐私模式 toggle (pseudonyms, masked phones, hidden notes), kept in the URL.
+
+    `forced_by` (a reason text) shows it on and locked: the role may not see personal data, or a
+    manager switched it on for every viewer.
+    """
+    if forced_by:
+        st.toggle(t("privacy_mode", lang), value=True, disabled=True, key="w_privacy_forced",
+                  help=t("ac_privacy_forced", lang, by=forced_by))
+        return True
     state = _state()
     st.session_state["w_privacy"] = state["privacy"]
     st.toggle(t("privacy_mode", lang), key="w_privacy", help=t("privacy_help", lang),

@@ -26,6 +26,8 @@ DRIVERS = {"won_amount": _WON_DRIVERS, "won_deals": _WON_DRIVERS[:4], "first_vis
 # The drivers whose fall explains a shortfall: traffic, conversion, ticket size.
 HEADLINE_DRIVERS = ("first_visits", "visits", "win_rate", "avg_deal_amount", "followup_timeliness")
 MATERIAL_DROP = -0.05
+# "Why" tabs drawn at most: 400 groups put 230 tabs (each a table) on the page, seconds to draw.
+WHY_SHOWN = 10
 
 
 def prior_months(as_of: date, months: int = 3) -> tuple[date, date]:

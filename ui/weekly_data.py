@@ -112,12 +112,21 @@ def _pace(con: duckdb.DuckDBPyConnection, members: Filters, groups: pd.DataFrame
     return in_display_order(pd.concat(paced, ignore_index=True), list(groups["group_id"]))
 
 
+def _chosen_groups(groups: pd.DataFrame, members: Filters) -> pd.DataFrame:
+    """The groups the member filters (or the reader's data scope) leave in the scoreboard."""
+    if members.group_ids:
+        groups = groups[groups["group_id"].isin(members.group_ids)]
+    if members.project_ids:
+        groups = groups[groups["project_id"].isin(members.project_ids) | groups["project_id"].isna()]
+    return groups
+
+
 def computed_meeting(con: duckdb.DuckDBPyConnection, week: str, filters: Filters | None = None) -> WeeklyMeeting:
     """The meeting of ISO week `week` computed now from the database, as of the end of its Sunday."""
     start, end = week_bounds(week)
     before_start, before_end = week_bounds(previous_week_key(week))
     members, before = member_filters(filters, start, end), member_filters(filters, before_start, before_end)
-    groups = catalog.groups(con)
+    groups = _chosen_groups(catalog.groups(con), members)
     week_aggregates = kpi_aggregates(con, members, "group")
     previous_aggregates = kpi_aggregates(con, before, "group")
     pace = _pace(con, members, groups, end)

@@ -161,7 +161,8 @@ def reviewed_cases(con: duckdb.DuckDBPyConnection, text: str = "", tag: str | No
     """The case library: one row per reviewed deal, latest review first.
 
     Columns: deal_id, customer_id, customer_name, consultant, outcome, amount, tags (every tag
-    given in any review), lesson (the latest), reviewer (latest), reviewed_at (latest), reviews.
+    given in any review), lesson (the latest), reviewer (latest), reviewed_at (latest), reviews,
+    and project_id, group_id, owner_staff_id (for the reader's data scope).
     `text` matches a lesson, the customer's name or the deal id; `tag` must be among the tags.
     """
     needle = text.strip()
@@ -172,7 +173,8 @@ def reviewed_cases(con: duckdb.DuckDBPyConnection, text: str = "", tag: str | No
                    count(*)::BIGINT AS reviews, string_agg(lesson, ' ') AS all_lessons
             FROM case_reviews GROUP BY deal_id)
         SELECT l.deal_id, d.customer_id, c.name AS customer_name, s.name AS consultant, d.outcome, d.amount,
-               l.tags, l.lesson, l.reviewer, l.reviewed_at, l.reviews
+               l.tags, l.lesson, l.reviewer, l.reviewed_at, l.reviews, d.project_id, d.group_id,
+               d.owner_staff_id
         FROM latest l LEFT JOIN deals d ON d.deal_id = l.deal_id
         LEFT JOIN customers c ON c.customer_id = d.customer_id LEFT JOIN staff s ON s.staff_id = d.owner_staff_id
         WHERE (? = '' OR contains(coalesce(l.all_lessons, ''), ?) OR contains(coalesce(c.name, ''), ?)

@@ -193,7 +193,8 @@ def customer_need_deals(con: duckdb.DuckDBPyConnection, filters: Filters, select
         if wanted is not None:
             conditions.append(f"{column} = ?")
             params.append(wanted)
-    clause, member_params = member_clause(filters, project="d.project_id", group=group_column, customer="c")
+    clause, member_params = member_clause(filters, project="d.project_id", group=group_column, customer="c",
+                                          owner="d.owner_staff_id")
     return frame(con, f"""
         SELECT d.deal_id, d.customer_id, c.name AS customer_name, c.phone, s.name AS consultant,
                g.name AS group_name, d.stage, d.source_stage, d.outcome, d.created_at,

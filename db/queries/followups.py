@@ -19,7 +19,7 @@ def overdue_followups(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: d
     deal (or, without a deal, on its customer) and on or after the planned day. Member filters
     apply; the date window does not. Most overdue first.
     """
-    clause, params = member_clause(filters, **FILTER_COLUMNS["created"])
+    clause, params = member_clause(filters, **FILTER_COLUMNS["created"], owner="d.owner_staff_id")
     # Two anti-joins instead of NOT EXISTS over "deal_id = … OR customer_id = …" (a nested loop:
     # 50 s at 1M deals); the owner's group by one join instead of a subquery per deal.
     return frame(con, f"""

@@ -220,7 +220,7 @@ def open_deals_in_stage(con: duckdb.DuckDBPyConnection, filters: Filters, as_of:
     least `min_days` are returned (a pre-filter that keeps the frame small). Member filters apply;
     the date window does not (a stalled deal may be old).
     """
-    clause, params = member_clause(filters, **FILTER_COLUMNS["created"])
+    clause, params = member_clause(filters, **FILTER_COLUMNS["created"], owner="d.owner_staff_id")
     cutoff = datetime.combine(as_of + timedelta(days=1), time())
     # Joins, not a subquery per deal: the owner's group (owner_group_sql) and, for the deals
     # without stage_entered_at only, their last logged entry into the current stage.

@@ -79,7 +79,7 @@ def deals_reaching_stage(con: duckdb.DuckDBPyConnection, filters: Filters, stage
     if basis not in ("cohort", "period"):
         raise ValueError(f"basis must be 'cohort' or 'period', not {basis!r}")
     t0, t1 = window_bounds(filters)
-    clause, member_params = member_clause(filters, **FILTER_COLUMNS["created"])
+    clause, member_params = member_clause(filters, **FILTER_COLUMNS["created"], owner="d.owner_staff_id")
     cohort, cohort_params = (" AND d.created_at >= ? AND d.created_at < ?", [t0, t1]) \
         if basis == "cohort" else ("", [])
     period, period_params = (" AND x.reached_at >= ? AND x.reached_at < ?", [t0, t1]) \

@@ -45,7 +45,7 @@ def lowest_survey_comments(con: duckdb.DuckDBPyConnection, filters: Filters, lim
     0-1 scale ((csat − 1) / 4, nps / 10) and the lower of the two orders the rows.
     """
     t0, t1 = window_bounds(filters)
-    clause, params = member_clause(filters, **FILTER_COLUMNS["survey"])
+    clause, params = member_clause(filters, **FILTER_COLUMNS["survey"], owner="s.staff_id")
     return frame(con, f"""
         SELECT s.survey_id, s.answered_at, coalesce(s.customer_id, sd.customer_id) AS customer_id,
                c.name AS customer, s.staff_id, st.name AS staff, s.group_id, s.csat, s.nps, s.comment

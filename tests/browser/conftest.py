@@ -18,12 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.accounts import TEST_PASSWORD
+
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -51,9 +53,10 @@ def streamlit_server(demo_db_path):
 
 
 @contextmanager
-def serve(demo_db_path):
-    """Run `streamlit run app.py` on a free loopback port over a copy of the database."""
-    port = _free_port()
+def serve(demo_db_path, *, port: int | None = None, options: tuple[str, ...] = ()):
+    """Run `streamlit run app.py` on a (free) loopback port over a copy of the database;
+    `options` are more `--section.option value` flags."""
+    port = port or free_port()
     db_copy = Path(str(demo_db_path) + f".browser{port}.duckdb")
     shutil.copyfile(demo_db_path, db_copy)
     env = {**os.environ, "ANCHANG_DB": str(db_copy)}
@@ -61,7 +64,7 @@ def serve(demo_db_path):
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port),
          "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
-         "--server.runOnSave", "false", "--server.fileWatcherType", "none"],
+         "--server.runOnSave", "false", "--server.fileWatcherType", "none", *options],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -93,10 +96,34 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A 1440x900 tab whose goto() signs in as the test admin whenever the dashboard asks.
+
+    Every goto opens a new Streamlit session, and a session starts signed out; the sign-in itself
+    goes through the real form (test_signin_browser.py looks at it on its own).
+    """
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     page = context.new_page()
+    plain_goto = page.goto
+
+    def goto(url: str, **options):
+        response = plain_goto(url, **options)
+        settle(page)
+        if page.locator(".st-key-signin_username").count():
+            sign_in(page, "admin")
+        return response
+
+    page.goto = goto
     yield page
     context.close()
+
+
+def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:
+    """Fill the dashboard's sign-in form and wait for the page behind it."""
+    page.locator(".st-key-signin_username input").fill(username)
+    page.locator(".st-key-signin_password input").fill(password)
+    page.locator('[data-testid="stFormSubmitButton"] button').click()
+    page.wait_for_selector(".st-key-signin_username", state="detached", timeout=60_000)
+    settle(page)
 
 
 def settle(page, timeout_ms: int = 60_000) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import serve, settle
+from tests.browser.conftest import serve, settle, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +17,8 @@ def test_a_deep_link_opened_first_goes_through_the_frame(browser, demo_db_path):
         page = context.new_page()
         page.goto(f"{url}/dictionary?lang=en")
         settle(page)
+        page.wait_for_selector("text=Sign in", timeout=60_000)       # nothing before sign-in, in English
+        sign_in(page, "admin")
         page.wait_for_selector("text=Metric dictionary", timeout=60_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert "/dictionary" in page.url and "lang=en" in page.url

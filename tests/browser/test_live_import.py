@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import REPO, serve, settle
+from tests.browser.conftest import REPO, serve, settle, sign_in
 
 pytestmark = pytest.mark.browser
 FIXTURE = REPO / "tests" / "fixtures" / "zoho_deals_week1.csv"
@@ -25,13 +25,15 @@ def test_a_command_line_import_shows_up_without_a_restart(browser, demo_db_path,
         page = context.new_page()
         page.goto(url)
         settle(page)
+        sign_in(page, "admin")
         page.wait_for_selector('[data-testid="stMetric"]', timeout=90_000)
         assert "尚无导入" in _freshness_line(page)
         done = subprocess.run([sys.executable, "cli.py", "import", str(FIXTURE), "--db", str(db_file)],
                               cwd=REPO, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
-        page.reload()
+        page.reload()                     # a new session: the sign-in form first
         settle(page)
+        sign_in(page, "admin")
         page.wait_for_selector('[data-testid="stMetric"]', timeout=90_000)
         assert "zoho_deals_week1.csv" in _freshness_line(page)
         context.close()

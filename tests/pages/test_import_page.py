@@ -148,6 +148,10 @@ def test_importing_shows_the_numbers_import_file_gives_for_the_same_file_on_anot
     assert metric_values(app) == summary_labels_of(expected)
     assert "已导入为批次 #1" in texts(app, "success")
     assert rows(fresh_db, "SELECT count(*) FROM deals") == [(3,)]
+    # the signed-in admin's import is in the audit log with its batch and counts
+    assert rows(fresh_db, "SELECT actor, action, detail FROM audit_log WHERE action = 'import'") == [
+        ("admin", "import", "zoho_deals_week1.csv: batch 1 (zoho deals): 3 read, 3 new, 0 updated, "
+                            "0 unchanged, 0 rejected")]
     assert rows(fresh_db, "SELECT batch_id, file_name, status FROM import_batches") == [
         (1, "zoho_deals_week1.csv", "done")]
     assert "zoho_deals_week1.csv" in texts(app, "markdown")      # listed under 导入批次

@@ -163,7 +163,7 @@ def test_rejected_rows_come_in_line_order_and_privacy_hides_their_raw_text():
     hidden = vw.rejects_frame(pd.DataFrame(rejects, columns=["line_no", "reason", "raw"]), privacy=True)
     assert list(hidden["raw"]) == [HIDDEN_TEXT, HIDDEN_TEXT] and list(hidden["reason"]) == ["bad amount", "bad date"]
     csv = vw.rejects_csv(frame)
-    assert csv.startswith("\ufeffline_no,reason,raw\n".encode()) and "张伟".encode() in csv
+    assert csv.startswith("\ufeffline_no,reason,raw\r\n".encode()) and "张伟".encode() in csv
 
 
 def test_the_batches_frame_shows_counts_time_and_status_per_batch():

@@ -14,6 +14,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp_ranking_title": ("各小组赢率及 95% 置信区间（按区间下限排名）",
                           "Win rate per group with 95% interval (ranked by lower bound)"),
     "cmp_axis_win_rate": ("赢率（%）", "Win rate (%)"),
+    "cmp_top_shown": ("图中显示排名前 {shown} 位，共 {total} 位；下表列出全部。",
+                      "The best {shown} of {total} are drawn; the table below lists all."),
     "cmp_axis_group": ("小组", "Group"),
     "cmp_hover_rate": ("赢率 {rate}", "Win rate {rate}"),
     "cmp_hover_interval": ("95% 区间 {low} – {high}", "95% interval {low} – {high}"),
@@ -51,6 +53,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "Stage-split groups own only part of the funnel; the mix adjustment does not "
                            "apply to them."),
     "cmp_mix_title": ("实际赢率与按客户结构预期的赢率", "Actual win rate vs the rate its customer mix predicts"),
+    "cmp_mix_top_shown": ("图中显示实际与预期相差最大的 {shown} 个小组，共 {total} 个；下表列出全部。",
+                          "The {shown} groups of {total} furthest from their expected rate are drawn; the table "
+                          "below lists all."),
     "cmp_mix_actual": ("实际赢率（含 95% 区间）", "Actual win rate (95% interval)"),
     "cmp_mix_expected": ("预期赢率（按客户结构）", "Expected from its mix"),
     "cmp_hover_expected": ("预期赢率 {rate}", "Expected {rate}"),
@@ -59,6 +64,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp_trend_heading": ("各小组每周趋势", "Weekly trend per group"),
     "cmp_trend_metric": ("趋势指标", "Trend metric"),
     "cmp_trend_title": ("每周{metric}（各小组纵轴相同）", "{metric} per week (same y-axis for every group)"),
+    "chart_top_groups": ("显示合计最高的 {shown} 个小组，共 {total} 个；用小组筛选查看其他小组。",
+                         "The {shown} groups of {total} with the highest totals are drawn; filter the groups to "
+                         "see others."),
     "cmp_trend_caption": ("首尾两周可能只有部分天数落在所选时间内。", "The first and last weeks may be only partly inside the window."),
     "cmp_axis_week": ("周（自周一）", "Week (from Monday)"),
     "cmp_hover_week": ("{week} 起一周", "Week of {week}"),

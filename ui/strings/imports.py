@@ -11,9 +11,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "file again changes nothing."),
     "imp_upload": ("选择文件（可多选）", "Choose files (several at once)"),
     "imp_upload_help": ("CSV（UTF-8、GBK/GB18030、UTF-16 等编码自动识别）、Excel（xlsx/xls）或 JSON。"
-                        "文件只在内存中读取，不会另存。",
+                        "文件只在内存中读取，不会另存。每个文件最大 {mb} MB、{rows} 行；更大的文件请按月拆分后导入。",
                         "CSV (UTF-8, GBK/GB18030, UTF-16 … detected), Excel (xlsx/xls) or JSON. Files are read "
-                        "in memory and never saved elsewhere."),
+                        "in memory and never saved elsewhere. At most {mb} MB and {rows} rows per file; split "
+                        "bigger files (e.g. by month)."),
     "imp_strict": ("严格模式：任何一行无法读取就拒绝整个文件", "Strict mode: refuse the whole file if any row cannot be read"),
     "imp_strict_help": ("关闭时，无法读取的行会被拒绝并保留（可下载），其余行照常导入。",
                         "When off, unreadable rows are rejected and kept (downloadable) and the others import."),

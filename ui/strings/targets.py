@@ -61,6 +61,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tgt_col_pace": ("预计完成率", "Pace forecast"),
     "tgt_col_daily_now": ("当前日均", "Per day so far"),
     "tgt_why_header": ("为什么落后", "Why off pace"),
+    "tgt_why_first": ("显示预计完成率最低的 {shown} 个小组（共 {total} 个落后或有风险）；其余见下表。",
+                      "The {shown} groups furthest behind are shown ({total} off track or at risk); the table "
+                      "below lists all."),
     "tgt_why_group": ("{status} · 预计完成 {pace}", "{status} · projected {pace} of target"),
     "tgt_why_basis": ("对比前三个月（{start} 至 {end}）；“日均”按销售日计。",
                       "Compared with the three months before ({start} to {end}); “/ day” is per selling day."),

@@ -1,0 +1,107 @@
+"""Stalled open deals, cut in SQL: open deals longer in their current stage than the stage's threshold.
+
+analytics.funnel.stalled_deals finds them in pandas from every open deal (open_deals_in_stage);
+at 1M deals that is ~200k open deals fetched to keep ~160k stalled ones, of which a page shows a
+count per group and stage and the first few rows (0.5 s). These queries apply the same
+thresholds (analytics.funnel.stall_thresholds) in the database and return only the counts, or
+only the first rows of each stage, with the columns and order stalled_deals gives.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import duckdb
+import pandas as pd
+
+from db.filters import Filters, member_clause
+from db.queries._common import FILTER_COLUMNS, customer_join, frame
+
+Thresholds = tuple[tuple[str, float], ...]
+
+# The open deals past their stage's threshold (as open_deals_in_stage dates their stay: the
+# stage's entry, else the last logged entry into it, else creation), and each owner's group on
+# the as-of day, per person (a few thousand rows) rather than per deal.
+_STALLED = """
+WITH limits AS (
+    SELECT unnest(?::VARCHAR[]) AS stage, unnest(?::DOUBLE[]) AS p75_days
+), open_deals AS (
+    SELECT d.deal_id, d.customer_id, d.owner_staff_id, d.group_id, d.stage, d.stage_entered_at, d.created_at
+    FROM deals d {customers}
+    WHERE d.outcome = 'open' AND d.stage IN (SELECT stage FROM limits) AND d.created_at < ?{clause}
+), logged AS (
+    SELECT e.deal_id, max(e.entered_at) AS entered_at FROM stage_events e
+    JOIN open_deals o ON o.deal_id = e.deal_id AND o.stage = e.to_stage AND o.stage_entered_at IS NULL
+    GROUP BY e.deal_id
+), dated AS (
+    SELECT o.*, coalesce(o.stage_entered_at, l.entered_at, o.created_at) AS stage_since, t.p75_days
+    FROM open_deals o JOIN limits t ON t.stage = o.stage LEFT JOIN logged l ON l.deal_id = o.deal_id
+), stalled AS (
+    SELECT *, date_diff('day', CAST(stage_since AS DATE), ?::DATE) AS days_in_stage FROM dated
+    WHERE date_diff('day', CAST(stage_since AS DATE), ?::DATE) > p75_days
+), staff_group AS (
+    SELECT m.staff_id, arg_max(m.group_id, m.valid_from) AS group_id FROM memberships m
+    WHERE m.valid_from <= ?::DATE AND (m.valid_to IS NULL OR m.valid_to > ?::DATE)
+    GROUP BY m.staff_id
+)
+"""
+
+_COUNTS = """
+SELECT s.stage, g.group_id AS owner_group_id, count(*)::BIGINT AS deals
+FROM stalled s LEFT JOIN staff_group g ON g.staff_id = s.owner_staff_id
+GROUP BY ALL ORDER BY s.stage, owner_group_id NULLS LAST
+"""
+
+# stalled_deals' order: the longest overrun first (no ratio when the threshold is 0: first), then
+# the most days, then deal_id (open_deals_in_stage's order, which pandas' stable sort keeps).
+# Within a stage the threshold is one number, so its longest overruns are its most days: the
+# n-th most days of each stage bounds the candidates before they are numbered (a window over
+# every stalled deal cost 60 ms at 1M deals).
+_LIST = """, floors AS (
+    SELECT stage, list_min(max(days_in_stage, ?)) AS floor FROM stalled GROUP BY stage
+), firsts AS (
+    SELECT s.*, s.days_in_stage / CASE WHEN s.p75_days > 0 THEN s.p75_days END AS over_p75
+    FROM stalled s JOIN floors k ON k.stage = s.stage AND s.days_in_stage >= k.floor
+    QUALIFY row_number() OVER (PARTITION BY s.stage ORDER BY s.days_in_stage DESC, s.deal_id) <= ?
+)
+SELECT f.deal_id, f.customer_id, c.name AS customer, f.owner_staff_id, st.name AS owner, f.group_id,
+       g.group_id AS owner_group_id, f.stage, f.stage_since, f.days_in_stage, f.p75_days,
+       f.days_in_stage AS days, f.over_p75
+FROM firsts f LEFT JOIN customers c ON c.customer_id = f.customer_id
+LEFT JOIN staff st ON st.staff_id = f.owner_staff_id
+LEFT JOIN staff_group g ON g.staff_id = f.owner_staff_id
+ORDER BY f.over_p75 DESC NULLS FIRST, f.days_in_stage DESC, f.deal_id
+"""
+
+
+def _stalled_sql(filters: Filters, as_of: date, thresholds: Thresholds) -> tuple[str, list]:
+    clause, params = member_clause(filters, **FILTER_COLUMNS["created"], owner="d.owner_staff_id")
+    cutoff = datetime.combine(as_of + timedelta(days=1), time())
+    stages, limits = [s for s, _ in thresholds], [float(p) for _, p in thresholds]
+    sql = _STALLED.format(customers=customer_join(filters), clause=clause)
+    return sql, [stages, limits, cutoff, *params, as_of, as_of, as_of, as_of]
+
+
+def stalled_deal_counts(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: date,
+                        thresholds: Thresholds) -> pd.DataFrame:
+    """Stalled open deals per stage and owner's group: stage, owner_group_id, deals.
+
+    `thresholds`: (stage, p75_days) pairs (analytics.funnel.stall_thresholds); a deal is stalled
+    when its whole days in its current stage exceed its stage's threshold, as in
+    analytics.funnel.stalled_deals. owner_group_id is the owner's group on `as_of` (NULL: none).
+    Member filters apply; the date window does not. No threshold: an empty frame.
+    """
+    sql, params = _stalled_sql(filters, as_of, thresholds)
+    return frame(con, sql + _COUNTS, params)
+
+
+def stalled_deal_list(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: date,
+                      thresholds: Thresholds, *, per_stage: int = 200) -> pd.DataFrame:
+    """The first `per_stage` stalled deals of each stage, in analytics.funnel.stalled_deals' order
+    and with its columns (open_deals_in_stage's, then p75_days, days, over_p75).
+
+    The first n rows of the whole list are the first n of stalled_deals for any n ≤ per_stage;
+    a stage's first rows likewise. Counts: stalled_deal_counts.
+    """
+    sql, params = _stalled_sql(filters, as_of, thresholds)
+    return frame(con, sql + _LIST, [*params, per_stage, per_stage])
