@@ -15,7 +15,7 @@ from db.deal_lists import DealSelection
 from db.queries import closed_deals_by_cell, kpi_aggregates
 from ui import charts_compare as cc
 from ui.charts import group_colors
-from ui.components import empty_state, page_header, show_chart
+from ui.components import empty_state, localized_counts, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
@@ -31,10 +31,6 @@ lang, filters = ctx.lang, ctx.filters
 def drill(selection: DealSelection, what: str, key: str) -> None:
     show_deals(filters, selection, what, lang, ctx.privacy, key)
 
-
-def localized(frame) -> dict:
-    """Column config showing the frame's counts with thousands separators (2,365)."""
-    return {column: st.column_config.NumberColumn(format="localized") for column in cc.count_columns(frame)}
 
 
 page_header(t("page_compare", lang), lang)
@@ -82,7 +78,7 @@ else:
 st.subheader(t("cmp_kpi_heading", lang))
 frame, row_groups = cc.group_kpi_frame(by_group, shown, ranked, lang)
 table = st.dataframe(frame, hide_index=True, width="stretch", key="cmp_kpi_table", on_select="rerun",
-                     selection_mode="single-row", column_config=localized(frame))
+                     selection_mode="single-row", column_config=localized_counts(frame))
 st.caption(t("cmp_kpi_caption", lang) + " " + t("metric_dictionary_hint", lang))
 for index in [row for row in table.selection.rows if row < len(row_groups)][:1]:   # stale after a filter
     group = shown.set_index("group_id").loc[row_groups[index]]
@@ -103,7 +99,7 @@ else:
                                 width="stretch", theme=None, key="cmp_mix", on_select="rerun",
                                 selection_mode=("points",))
     mix_table = cc.mix_frame(mixed, lang)
-    st.dataframe(mix_table, hide_index=True, column_config=localized(mix_table))
+    st.dataframe(mix_table, hide_index=True, column_config=localized_counts(mix_table))
 if shown["basis"].eq("stage").any():
     st.caption(t("cmp_mix_stage_note", lang))
 for (group_id, *_) in cc.clicked_points(mix_event)[:1]:

@@ -11,7 +11,7 @@ from db.queries import kpi_aggregates
 from ui import tables
 from ui.alerts import draw_alerts
 from ui.charts import group_colors, mark_partial_last_period, trend_by_group
-from ui.components import draw_cards, empty_state, page_header, show_chart
+from ui.components import draw_cards, empty_state, localized_counts, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.i18n import t
@@ -48,7 +48,7 @@ with table_column:
     by_group = kpi_table(load(kpi_aggregates, filters, "group"), "group")
     shown = groups[groups["group_id"].isin(by_group["group"])]
     frame, config = tables.group_kpi_table(by_group, shown, lang)
-    st.dataframe(frame, column_config=config, hide_index=True, width="stretch")
+    st.dataframe(frame, column_config=config | localized_counts(frame), hide_index=True, width="stretch")
     st.caption(t("interval_help", lang))
     link("pages/dictionary.py", t("metric_dictionary_hint", lang), ":material/menu_book:")
 with trend_column:

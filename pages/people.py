@@ -17,7 +17,7 @@ from db.queries.people import staff_roster
 from ui import charts_compare as cc
 from ui import charts_people as cp
 from ui.charts import group_colors
-from ui.components import empty_state, page_header, show_chart
+from ui.components import empty_state, localized_counts, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
@@ -52,10 +52,6 @@ def row_id(frame, rows: list[int]) -> str | None:
     """The staff id of a table's selected row (None: none, or a stale row after a filter change)."""
     return frame["staff_id"].iloc[rows[0]] if rows and rows[0] < len(frame) else None
 
-
-def localized(frame) -> dict:
-    """Column config showing the frame's counts with thousands separators (2,365)."""
-    return {column: st.column_config.NumberColumn(format="localized") for column in cc.count_columns(frame)}
 
 
 page_header(t("page_people", lang), lang)
@@ -92,7 +88,7 @@ if own is None:
     board_frame = cp.leaderboard_frame(board, lang)
     board_rows = st.dataframe(board_frame, hide_index=True, width="stretch", key="ppl_board_table",
                               on_select="rerun", selection_mode="single-row",
-                              column_config=localized(board_frame)).selection.rows
+                              column_config=localized_counts(board_frame)).selection.rows
     st.caption(t("ppl_board_caption", lang) + " " + t("cmp_whisker_help", lang))
 handler_rows: list[int] = []
 if own is None and not handlers.empty:
@@ -101,7 +97,7 @@ if own is None and not handlers.empty:
     handler_frame = cp.handlers_frame(handlers, lang)
     handler_rows = st.dataframe(handler_frame, hide_index=True, width="stretch", key="ppl_handlers_table",
                                 on_select="rerun", selection_mode="single-row",
-                                column_config=localized(handler_frame)).selection.rows
+                                column_config=localized_counts(handler_frame)).selection.rows
 
 
 clicked = newest_click({

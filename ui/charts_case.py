@@ -38,12 +38,12 @@ def event_label(kind: str, lang: str) -> str:
 def _hover_text(row, lang: str) -> str:
     parts = [f"<b>{event_label(row.kind, lang)}</b> · {pd.Timestamp(row.at):%Y-%m-%d %H:%M}"]
     if isinstance(row.staff, str):
-        parts.append(f"{t('col_consultant', lang)}: {row.staff}")
+        parts.append(f"{t('col_consultant', lang)}: {formats.plotly_text(row.staff)}")
     if isinstance(row.detail, str) and row.detail:
         detail = label(STAGE_LABELS, row.detail, lang) if row.lane == "stage" and row.kind != "lost" else row.detail
-        parts.append(f"{t('case_detail_' + row.lane, lang)}: {detail}")
+        parts.append(f"{t('case_detail_' + row.lane, lang)}: {formats.plotly_text(detail)}")
     if isinstance(row.note, str) and row.note:
-        parts.append(f"{t('case_note', lang)}: {row.note}")
+        parts.append(f"{t('case_note', lang)}: {formats.plotly_text(row.note)}")
     return "<br>".join(parts)
 
 

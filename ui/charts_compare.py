@@ -62,11 +62,6 @@ def score_with_n(value, n, lang: str) -> str:
     return f"{formats.score(value)} ({n_text(n, lang)})"
 
 
-def count_columns(frame: pd.DataFrame) -> list[str]:
-    """The integer columns of a display frame (a page shows them with thousands separators)."""
-    return [column for column in frame.columns if pd.api.types.is_integer_dtype(frame[column])]
-
-
 def amount_unit(lang: str) -> tuple[float, str]:
     """(divisor, unit) for amounts on charts: 万元 in Chinese, millions of yuan in English."""
     return (1e6 if lang == "en" else 1e4), t("cmp_unit_amount", lang)

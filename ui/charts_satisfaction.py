@@ -52,7 +52,7 @@ def _dot_trace(rows: pd.DataFrame, metric: str, names: dict, colors: dict, lang:
     value_text = nps_text if nps else score_text
     bottom, top = (-100.0, 100.0) if nps else (1.0, 5.0)
     hover = [
-        "<br>".join((f"<b>{names.get(g, g)}</b>",
+        "<br>".join((f"<b>{formats.plotly_text(names.get(g, g))}</b>",
                      t(f"sat_hover_{metric}", lang, value=t("too_few", lang) if few else value_text(v),
                        n=formats.count(n)),
                      t("sat_hover_interval", lang, interval=score_interval(lo, hi, nps)),
@@ -111,7 +111,7 @@ def _share_bar(shares, counts, totals, group_labels, what: str, color: str, lang
         name=what, marker={"color": color, "line": {"color": "white", "width": 1}},
         text=[formats.percent(s, 0) if not formats.is_missing(s) and s >= 0.06 else "" for s in shares],
         textposition="inside", insidetextanchor="middle",
-        hovertext=[t("sat_hover_share", lang, group=g, what=what, share=formats.percent(s), n=formats.count(n),
+        hovertext=[t("sat_hover_share", lang, group=formats.plotly_text(g), what=what, share=formats.percent(s), n=formats.count(n),
                      total=formats.count(total)) for g, s, n, total in zip(group_labels, shares, counts, totals,
                                                                             strict=True)],
         hovertemplate="%{hovertext}<extra></extra>")
@@ -200,13 +200,13 @@ def conversion_scatter(frame: pd.DataFrame, names: dict[str, str], colors: dict[
     traces = []
     for row in frame.itertuples():
         name = names.get(row.group, row.group)
-        hover = "<br>".join((f"<b>{name}</b>",
+        hover = "<br>".join((f"<b>{formats.plotly_text(name)}</b>",
                              t("sat_hover_csat", lang, value=score_text(row.csat), n=formats.count(row.csat_n)),
                              t("sat_hover_win_rate", lang, value=formats.percent(row.win_rate),
                                n=formats.count(row.win_rate_n)),
                              f"<i>{t('sat_hover_click', lang)}</i>"))
         traces.append(go.Scatter(
-            x=[row.csat], y=[row.win_rate * 100], mode="markers+text", name=name, text=[name],
+            x=[row.csat], y=[row.win_rate * 100], mode="markers+text", name=name, text=[formats.plotly_text(name)],
             textposition="top center", customdata=[row.group], hovertext=[hover],
             hovertemplate="%{hovertext}<extra></extra>",
             marker={"size": [row.csat_n], "sizemode": "area", "sizeref": size_ref, "sizemin": 8,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -77,3 +78,9 @@ def show_chart(fig: go.Figure, *, key: str, **kwargs):
         kwargs["theme"] = None   # Streamlit's theme would reset the enlarged fonts
     kwargs.setdefault("width", "stretch")
     return st.plotly_chart(fig, key=key, **kwargs)
+
+
+def localized_counts(frame) -> dict:
+    """column_config showing a display frame's integer columns with thousands separators (2,365)."""
+    return {column: st.column_config.NumberColumn(format="localized")
+            for column in frame.columns if pd.api.types.is_integer_dtype(frame[column])}
