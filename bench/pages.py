@@ -34,7 +34,8 @@ from analytics.satisfaction import (
     score_distribution,
 )
 from analytics.stats import rank_by_lower_bound
-from db import catalog, feedback, groups, incentives, meetings, regroup
+from bench.signin import BENCH_USER
+from db import accounts, audit, catalog, feedback, groups, incentives, meetings, regroup, scope
 from db.filters import Filters
 from db.queries import cases as case_queries
 from db.queries import (
@@ -91,14 +92,20 @@ def _window(ctx: Context, start: date, end: date) -> Filters:
 
 
 def _frame_steps(con, ctx) -> dict:
-    """The frame (app.py) on every page: filter choices and the freshness line."""
-    return {"groups": catalog.groups(con), "projects": catalog.projects(con), "as_of": catalog.as_of_date(con),
+    """The frame (app.py) on every page: the signed-in account and its scope, the privacy switch,
+    filter choices and the freshness line (the bench signs in as an administrator)."""
+    return {"account": accounts.account(con, BENCH_USER), "has_accounts": accounts.has_accounts(con),
+            "scope": scope.scope_for_username(con, BENCH_USER, catalog.as_of_date(con)),
+            "privacy_for_all": scope.privacy_for_all(con),
+            "groups": catalog.groups(con), "projects": catalog.projects(con), "as_of": catalog.as_of_date(con),
             "sources": catalog.distinct_values(con, "source_channel"),
             "types": catalog.distinct_values(con, "customer_type"), "freshness": catalog.freshness(con)}
 
 
-FRAME = Step("frame: choices + freshness", _frame_steps,
-             tuple(f"db.catalog:{n}" for n in ("groups", "projects", "as_of_date", "distinct_values", "freshness")))
+FRAME = Step("frame: account + scope, choices, freshness", _frame_steps,
+             tuple(f"db.catalog:{n}" for n in ("groups", "projects", "as_of_date", "distinct_values", "freshness"))
+             + ("db.accounts:account", "db.accounts:has_accounts", "db.scope:scope_for_username",
+                "db.scope:privacy_for_all"))
 
 
 def _kpis(con, filters, by):
@@ -388,13 +395,21 @@ REGROUP = [
           "db.regroup:draft_groups", "db.regroup:draft_members", "db.regroup:phase_crossings")),
 ]
 
+ACCOUNTS = [
+    FRAME,
+    Step("accounts, staff, projects, the audit log",
+         lambda con, c: (accounts.account_table(con), groups.staff_directory(con, c.as_of), catalog.projects(con),
+                         audit.audit_entries(con, None)),
+         ("db.accounts:account_table", "db.groups:staff_directory", "db.catalog:projects", "db.audit:audit_entries")),
+]
+
 PAGES: dict[str, list[Step]] = {
     "pages/overview.py": OVERVIEW, "pages/compare.py": COMPARE, "pages/funnel.py": FUNNEL,
     "pages/people.py": PEOPLE, "pages/satisfaction.py": SATISFACTION, "pages/targets.py": TARGETS,
     "pages/explorer.py": EXPLORER, "pages/weekly.py": WEEKLY, "pages/case_review.py": CASE_REVIEW,
     "pages/dictionary.py": DICTIONARY, "pages/groups_admin.py": GROUPS_ADMIN,
     "pages/targets_admin.py": TARGETS_ADMIN, "pages/incentives.py": INCENTIVES,
-    "pages/feedback.py": FEEDBACK, "pages/regroup.py": REGROUP,
+    "pages/feedback.py": FEEDBACK, "pages/regroup.py": REGROUP, "pages/accounts.py": ACCOUNTS,
 }
 
 
@@ -458,6 +473,7 @@ REFERENCES: dict[str, str] = {
     "pages/explorer.py": _EXPLORER, "pages/weekly.py": _WEEK, "pages/case_review.py": _GROUPS,
     "pages/dictionary.py": _GROUPS, "pages/groups_admin.py": _GROUPS, "pages/targets_admin.py": _BY_GROUP,
     "pages/incentives.py": _BY_STAFF, "pages/feedback.py": _BY_STAFF, "pages/regroup.py": _BY_STAFF,
+    "pages/accounts.py": _GROUPS,
 }
 
 
