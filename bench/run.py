@@ -272,18 +272,25 @@ def write_results(report: Report, args, started: datetime, load_start: str) -> s
     return text
 
 
+GROWTH_MARKERS = ("<!-- growth:start (written by bench/run.py) -->", "<!-- growth:end -->")
+
+
 def _readme_growth(report: Report, load_start: str) -> None:
-    """Put this run's growth table into bench/README.md (between its growth markers)."""
-    readme = REPO / "bench" / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    start, end = "<!-- growth:start (written by bench/run.py) -->", "<!-- growth:end -->"
-    if start not in text or end not in text:
-        return
+    """Put this run's growth table into README.md and bench/README.md (between their markers)."""
     table = (f"{growth_table(report.growth)}\n\nMeasured by `make bench` on {datetime.now():%Y-%m-%d} "
              f"({os.cpu_count()} cores, load average {load_start} at the start; page data warm = on an open "
-             "connection, cold = a fresh connection per call as on a dashboard cache miss; sums over all 15 pages).")
-    head, rest = text.split(start, 1)
-    readme.write_text(head + start + "\n" + table + "\n" + end + rest.split(end, 1)[1], encoding="utf-8")
+             f"connection, cold = a fresh connection per call as on a dashboard cache miss; sums over all "
+             f"{len(PAGES)} pages).")
+    for readme in (REPO / "README.md", REPO / "bench" / "README.md"):
+        write_between_markers(readme, table)
+
+
+def write_between_markers(readme: Path, table: str) -> None:
+    start, end = GROWTH_MARKERS
+    text = readme.read_text(encoding="utf-8")
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        readme.write_text(head + start + "\n" + table + "\n" + end + rest.split(end, 1)[1], encoding="utf-8")
 
 
 def growth_table(points: list[dict]) -> str:

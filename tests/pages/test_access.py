@@ -242,3 +242,12 @@ def test_a_manager_manages_only_the_groups_of_their_projects(monkeypatch, office
     shown = app.dataframe[0].value
     names = set(shown[shown.columns[0]]) | set(shown[shown.columns[1]])
     assert {"刚需组", "改善组"} <= names and not names & {"初期接触组", "跟进组", "成交组"}
+
+
+def test_a_leaders_explorer_download_holds_only_their_group(monkeypatch, office, downloads):
+    app = run_app(monkeypatch, office, {"preset": "last_90_days"}, page="pages/explorer.py", user="leader_b")
+    assert not app.exception
+    (csv_name,) = [name for name in downloads if name.endswith(".csv")]
+    text = downloads[csv_name].decode("utf-8-sig")
+    assert "刚需组" in text
+    assert not any(name in text for name in ("初期接触组", "跟进组", "成交组", "改善组"))

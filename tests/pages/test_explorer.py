@@ -6,8 +6,6 @@ from io import BytesIO, StringIO
 
 import duckdb
 import pandas as pd
-import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from tests.pages.apptest import plotly_figures, run_app
 from ui.exports import neutralised
@@ -25,21 +23,6 @@ def _rows(db_path, sql: str, params: list) -> list[tuple]:
 def _pivot(app) -> pd.DataFrame:
     """The pivot table: the last table on the page (the drill-down comes before it)."""
     return app.dataframe[-1].value
-
-
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, bytes]:
-    """file name → bytes of every st.download_button the page draws."""
-    captured: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        if filename:
-            captured[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return captured
 
 
 def test_the_default_view_answers_which_channel_converts_best_in_which_group(monkeypatch, demo_db_path):
