@@ -26,7 +26,9 @@ TIE_BREAKS: tuple[str, ...] = ("n", "shared", "won_amount", "won_deals", "win_ra
 TARGET_SAMPLE: dict[str, str] = {"won_amount": "won_deals", "won_deals": "won_deals",
                                  "first_visits": "first_visits", "visits": "visits", "csat": "csat_n"}
 NON_SELLING_ROLES = ("analyst", "manager")
-_MEASURES = ("won_deals", "lost_deals", "won_amount", "csat_sum", "csat_n", "first_visits", "visits")
+# The kpi_aggregates columns candidates are measured on (db.incentives.monthly_award_measures reads only these).
+CANDIDATE_MEASURES: tuple[str, ...] = ("won_deals", "lost_deals", "won_amount", "csat_sum", "csat_n", "first_visits",
+                                       "visits")
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def candidate_measures(aggregates: pd.DataFrame, by: str) -> pd.DataFrame:
     csat = csat_sum / csat_n (NaN without a denominator).
     """
     kept = aggregates.dropna(subset=[by])
-    frame = kept[["month", by, *_MEASURES]].rename(columns={by: "candidate"}).reset_index(drop=True)
+    frame = kept[["month", by, *CANDIDATE_MEASURES]].rename(columns={by: "candidate"}).reset_index(drop=True)
     closed = frame["won_deals"] + frame["lost_deals"]
     return frame.assign(
         closed=closed,
@@ -83,7 +85,9 @@ def champion_candidates(aggregates: pd.DataFrame, roster: pd.DataFrame) -> pd.Da
     staff role or role in group, from db.queries.people.staff_roster) are never candidates."""
     selling = roster[~roster["role"].isin(NON_SELLING_ROLES) & ~roster["role_in_group"].isin(NON_SELLING_ROLES)]
     measures = candidate_measures(aggregates, "staff")
-    return measures[measures["candidate"].isin(selling["staff_id"])].reset_index(drop=True)
+    # An index lookup, not Series.isin: on Arrow strings that took ~11 ms for 30k rows, this ~3 ms.
+    kept = pd.Index(selling["staff_id"].unique()).get_indexer(measures["candidate"]) >= 0
+    return measures[kept].reset_index(drop=True)
 
 
 def with_team_measures(candidates: pd.DataFrame, *, handoffs: pd.DataFrame, targets: pd.DataFrame,
@@ -112,14 +116,20 @@ def with_team_measures(candidates: pd.DataFrame, *, handoffs: pd.DataFrame, targ
 def _attainment(candidates: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """Per (month, candidate) with a target: mean actual / target and the smallest sample."""
     keys, metrics = ["month", "candidate"], list(TARGET_SAMPLE)
-    actual = candidates.melt(id_vars=keys, value_vars=metrics, var_name="metric", value_name="actual")
-    samples = candidates[keys].assign(**{m: candidates[TARGET_SAMPLE[m]] for m in metrics})
-    sample = samples.melt(id_vars=keys, value_vars=metrics, var_name="metric", value_name="sample")
     keyed = targets.rename(columns={"group": "candidate"})
     keyed = keyed.assign(month=pd.to_datetime(keyed["month"]))
     keyed = keyed[keyed["metric"].isin(metrics) & (keyed["target"] > 0)]
-    parts = keyed.merge(actual, on=[*keys, "metric"], how="left").merge(sample, on=[*keys, "metric"], how="left")
-    parts = parts.assign(ratio=parts["actual"].fillna(0) / parts["target"], sample=parts["sample"].fillna(0))
+    # Each target row picks its metric's actual and sample from its candidate's row (one row per
+    # month and candidate): one merge and a lookup, not two melted frames merged (16 ms -> 5 ms).
+    columns = {**{f"actual {m}": candidates[m] for m in metrics},
+               **{f"sample {m}": candidates[TARGET_SAMPLE[m]] for m in metrics}}
+    parts = keyed.merge(candidates[keys].assign(**columns), on=keys, how="left")
+    rows, which = np.arange(len(parts)), pd.Index(metrics).get_indexer(parts["metric"])
+    actual = parts[[f"actual {m}" for m in metrics]].to_numpy(dtype="float64")[rows, which]
+    sample = parts[[f"sample {m}" for m in metrics]].to_numpy(dtype="float64")[rows, which]
+    parts = parts[[*keys, "metric", "target"]].assign(
+        ratio=np.nan_to_num(actual, nan=0.0) / parts["target"].to_numpy(dtype="float64"),
+        sample=np.nan_to_num(sample, nan=0.0))
     grouped = parts.groupby(keys)
     return pd.DataFrame({"attainment": grouped["ratio"].mean(), "attainment_n": grouped["sample"].min()}).reset_index()
 

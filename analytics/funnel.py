@@ -26,14 +26,33 @@ def _one_funnel(counts: pd.DataFrame, basis: str, min_n: int) -> pd.DataFrame:
     """Conversion columns for one funnel (rows = stages in funnel order)."""
     ordered = counts.assign(position=counts["stage"].map(STAGES.index)).sort_values("position")
     reached = ordered["reached"].astype("float64")
-    following = reached.shift(-1)
     first = reached.iloc[0] if len(reached) else np.nan
+    cumulative = reached / first if first > 0 else pd.Series(np.nan, index=ordered.index)
+    return ordered.assign(**_conversion_columns(ordered, reached.shift(-1), cumulative, basis, min_n))
+
+
+def _funnels(counts: pd.DataFrame, keys: list[str], basis: str, min_n: int) -> pd.DataFrame:
+    """_one_funnel of each `keys` group, concatenated in groupby's order (keys sorted, missing
+    last), computed on the whole frame at once: a funnel per month cost ~3.5 ms of pandas calls
+    (12 months, at any size: 42 ms; this way 6 ms)."""
+    ordered = counts.assign(position=counts["stage"].map(STAGES.index))
+    ordered = ordered.sort_values([*keys, "position"], kind="stable", na_position="last")
+    group = ordered.groupby(keys, dropna=False, sort=False).ngroup()
+    reached = ordered["reached"].astype("float64")
+    first = reached.where(group.ne(group.shift())).groupby(group).ffill()   # each funnel's first stage
+    cumulative = (reached / first).where(first > 0)
+    return ordered.assign(**_conversion_columns(ordered, reached.groupby(group).shift(-1), cumulative, basis, min_n))
+
+
+def _conversion_columns(ordered: pd.DataFrame, following: pd.Series, cumulative: pd.Series, basis: str,
+                        min_n: int) -> dict[str, pd.Series]:
+    reached = ordered["reached"].astype("float64")
     step = following / reached.where(reached > 0)
     columns = {
         "step_conversion": step,
         "step_conversion_n": ordered["reached"].astype("int64"),
         "step_conversion_too_few": ordered["reached"] < min_n,
-        "cumulative_conversion": reached / first if first > 0 else pd.Series(np.nan, index=ordered.index),
+        "cumulative_conversion": cumulative,
         "drop_off": reached - following,
         "drop_off_rate": 1 - step,
         "inferred_share": ordered["inferred"] / reached.where(reached > 0),
@@ -43,7 +62,7 @@ def _one_funnel(counts: pd.DataFrame, basis: str, min_n: int) -> pd.DataFrame:
         columns["step_conversion_low"], columns["step_conversion_high"] = bounds["low"], bounds["high"]
     else:
         columns["step_conversion_low"] = columns["step_conversion_high"] = pd.Series(np.nan, index=ordered.index)
-    return ordered.assign(**columns)
+    return columns
 
 
 def stage_funnel(counts: pd.DataFrame, *, basis: str = "cohort", by: str | list[str] | None = None,
@@ -62,9 +81,8 @@ def stage_funnel(counts: pd.DataFrame, *, basis: str = "cohort", by: str | list[
     if basis not in ("cohort", "period"):
         raise ValueError(f"basis must be 'cohort' or 'period', not {basis!r}")
     keys = _by_columns(by)
-    if keys:
-        parts = [_one_funnel(part, basis, min_n) for _, part in counts.groupby(keys, dropna=False, sort=True)]
-        result = pd.concat(parts) if parts else _one_funnel(counts, basis, min_n)
+    if keys and len(counts):
+        result = _funnels(counts, keys, basis, min_n)
     else:
         result = _one_funnel(counts, basis, min_n)
     result = result.assign(basis=basis, inferred=result["inferred"] > 0,

@@ -14,18 +14,26 @@ from analytics.registry import KPI_METRIC_IDS, METRICS, Metric
 from analytics.stats import DEFAULT_MIN_N, mean_intervals, nps_intervals, wilson_intervals
 
 
-def _column_sum(aggregates: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
-    return aggregates[list(columns)].astype("float64").sum(axis=1, min_count=len(columns))
+def _values(aggregates: pd.DataFrame, column: str) -> np.ndarray:
+    return aggregates[column].to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+def _column_sum(aggregates: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """The row sums of `columns` as float64, NaN where any of them is missing."""
+    total = _values(aggregates, columns[0])
+    for column in columns[1:]:
+        total = total + _values(aggregates, column)
+    return total
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """numerator / denominator, NaN (never 0 or inf) where the denominator is 0 or missing."""
-    return numerator / denominator.where(denominator > 0)
+    return numerator / np.where(denominator > 0, denominator, np.nan)
 
 
-def _interval(m: Metric, aggregates: pd.DataFrame) -> pd.DataFrame | None:
+def _interval(m: Metric, aggregates: pd.DataFrame, n: pd.Series) -> pd.DataFrame | None:
     if m.interval == "wilson":
-        return wilson_intervals(_column_sum(aggregates, m.numerator), _column_sum(aggregates, m.denominator))
+        return wilson_intervals(pd.Series(_column_sum(aggregates, m.numerator), index=n.index), n)
     if m.interval == "mean":
         return mean_intervals(aggregates["csat_sum"], aggregates["csat_sumsq"], aggregates["csat_n"])
     if m.interval == "nps":
@@ -35,20 +43,24 @@ def _interval(m: Metric, aggregates: pd.DataFrame) -> pd.DataFrame | None:
 
 def metric_columns(m: Metric, aggregates: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> dict[str, pd.Series]:
     """The output columns of one metric: its value and, for rates, `_n`, `_low`, `_high`, `_too_few`."""
+    # numpy within a metric: pandas' per-operation overhead made kpi_table ~20 ms for 400 rows.
     if m.aggregation == "sum":
         return {m.id: aggregates[m.source]}
+    index = aggregates.index
     n = _column_sum(aggregates, m.denominator)
     if m.aggregation == "ratio":
         value = _ratio(_column_sum(aggregates, m.numerator), n)
     elif m.aggregation == "nps":
-        value = 100 * _ratio(aggregates["nps_promoters"] - aggregates["nps_detractors"], n)
+        value = 100 * _ratio(_values(aggregates, "nps_promoters") - _values(aggregates, "nps_detractors"), n)
     else:  # median: computed in SQL; meaningless without any observation
-        value = aggregates[m.source].astype("float64").where(n > 0)
-    columns = {m.id: value, f"{m.id}_n": n.fillna(0).astype("int64")}
-    bounds = _interval(m, aggregates)
+        value = np.where(n > 0, _values(aggregates, m.source), np.nan)
+    counted = np.nan_to_num(n, nan=0.0)
+    columns = {m.id: pd.Series(value, index=index), f"{m.id}_n": pd.Series(counted.astype("int64"), index=index)}
+    bounds = _interval(m, aggregates, pd.Series(n, index=index))
     if bounds is not None:
         columns[f"{m.id}_low"], columns[f"{m.id}_high"] = bounds["low"], bounds["high"]
-    columns[f"{m.id}_too_few"] = (n.fillna(0) < min_n) if m.needs_min_n else pd.Series(False, index=n.index)
+    columns[f"{m.id}_too_few"] = pd.Series(counted < min_n if m.needs_min_n else np.zeros(len(n), dtype=bool),
+                                           index=index)
     return columns
 
 

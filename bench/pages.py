@@ -53,7 +53,7 @@ from db.queries import (
 )
 from db.queries.explorer import explorer_aggregates
 from db.queries.people import staff_roster
-from db.queries.stalled import stalled_deal_counts, stalled_deal_list
+from db.queries.stalled import stalled_deal_counts, stalled_deal_counts_and_list, stalled_deal_list
 from ui.periods import DEFAULT_PRESET, month_start, preset_window, previous_month_start, trend_weeks
 
 PACE_METRICS = ("won_amount", "won_deals", "first_visits", "visits")   # ui/alerts.py, ui/charts_targets.py
@@ -181,9 +181,10 @@ FUNNEL = [
                                                               basis="cohort"),
          ("db.queries.funnel:stage_reach_counts",)),
     Step("stalled deals (history: 365 days)",
-         lambda con, c: _stalled(con, c.filters, _window(c, c.as_of - timedelta(days=364), c.as_of), c.as_of, 50),
-         ("db.queries.stalled:stalled_deal_counts", "db.queries.stalled:stalled_deal_list",
-          "db.queries.funnel:stage_durations")),
+         lambda con, c: stalled_deal_counts_and_list(
+             con, c.filters, c.as_of, stall_thresholds(stage_durations(con, _window(c, c.as_of - timedelta(days=364),
+                                                                                    c.as_of))), per_stage=50),
+         ("db.queries.stalled:stalled_deal_counts_and_list", "db.queries.funnel:stage_durations")),
     Step("cycle time", lambda con, c: cycle_time(con, c.filters), ("db.queries.funnel:cycle_time",)),
     Step("monthly cohorts (12 months)", _cohorts, ("db.queries.funnel:stage_reach_counts",)),
     Step("time in stage", lambda con, c: time_in_stage(stage_durations(con, c.filters)),
@@ -349,8 +350,9 @@ def _incentives(con, c):
     months = [(pd.Timestamp(c.as_of).to_period("M") - k).to_timestamp() for k in range(12)]
     window = Filters(months[-1].date(), c.as_of)
     roster = staff_roster(con, c.as_of)
-    champions = champion_candidates(kpi_aggregates(con, window, ("month", "staff")), roster)
-    team = with_team_measures(candidate_measures(kpi_aggregates(con, window, ("month", "group")), "group"),
+    by_staff, by_group = incentives.monthly_award_measures(con, window)
+    champions = champion_candidates(by_staff, roster)
+    team = with_team_measures(candidate_measures(by_group, "group"),
                               handoffs=incentives.monthly_handoffs(con, tuple(m.date() for m in months)),
                               targets=incentives.monthly_group_targets(con, window.start, window.end),
                               headcount=incentives.monthly_headcount(con, window.start, window.end))
@@ -361,7 +363,7 @@ def _incentives(con, c):
 INCENTIVES = [
     FRAME,
     Step("award candidates (12 months), rules, history, training", _incentives,
-         ("db.queries.people:staff_roster", "db.queries.kpis:kpi_aggregates", "db.incentives:monthly_handoffs",
+         ("db.queries.people:staff_roster", "db.incentives:monthly_award_measures", "db.incentives:monthly_handoffs",
           "db.incentives:monthly_group_targets", "db.incentives:monthly_headcount", "db.incentives:award_rules",
           "db.incentives:announced_awards", "db.incentives:training_records")),
 ]

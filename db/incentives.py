@@ -11,8 +11,19 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from analytics.awards import CHAMPION_METRICS, TEAM_METRICS, TIE_BREAKS, AwardRule
+from analytics.awards import CANDIDATE_MEASURES, CHAMPION_METRICS, TEAM_METRICS, TIE_BREAKS, AwardRule
+from db.filters import Filters
+from db.queries._common import SqlParts
+from db.queries._common import frame as _facts_frame
+from db.queries.facts import facts_current
 from db.queries.handoffs import monthly_handoff_counts
+from db.queries.kpis import (
+    _AGGREGATES,
+    DEFAULT_CONVERSION_DAYS,
+    fact_dimension_sql,
+    kpi_aggregates,
+    stored_facts_cte,
+)
 from db.sql import frame as _frame
 from db.sql import run_in_transaction as _write
 
@@ -69,6 +80,39 @@ def announce_award(con: duckdb.DuckDBPyConnection, rule_id: str, month: date,
 
 
 # ---------------------------------------------------------------- monthly inputs of team awards
+
+def monthly_award_measures(con: duckdb.DuckDBPyConnection, window: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The award candidates' inputs by month: kpi_aggregates(con, window, ("month", "staff")) and
+    kpi_aggregates(con, window, ("month", "group")), the same rows in the same order, with the
+    columns month, staff (group), then CANDIDATE_MEASURES only, from one pass over kpi_facts.
+
+    The two full calls scanned the window's ~5M facts twice and computed 16 measures (12 months
+    at 1M deals: 110-140 ms each); one grouped pass over the 7 measures takes ~85 ms. With two
+    dimensions kpi_aggregates adds no key rows and no headcount, so its rows are the facts'
+    groups, as here. When kpi_facts is not current: the two kpi_aggregates calls, cut to these columns.
+    """
+    if not facts_current(con):
+        return tuple(kpi_aggregates(con, window, ("month", by))[["month", by, *CANDIDATE_MEASURES]]
+                     for by in ("staff", "group"))
+    q = SqlParts()
+    dims = ", ".join(f'{fact_dimension_sql(d)} AS "{d}"' for d in ("month", "staff", "group"))
+    stored_facts_cte(q, window, DEFAULT_CONVERSION_DAYS, dims + ", f.fact AS fact_kind")
+    measures = ", ".join(f"coalesce({sql}, {empty}) AS {name}" for name, sql, empty in _AGGREGATES
+                         if name in CANDIDATE_MEASURES)
+    # 'reach' rows (a third of the window's facts) measure nothing here, and each has its deal's
+    # 'created' row beside it: same moment, group and staff (db/queries/facts.py builds them
+    # together), so leaving them out keeps every row and number (~40 ms at 1M deals).
+    q.add(f"""SELECT grouping("staff") = 1 AS by_group, "month", "staff", "group", {measures}
+        FROM facts WHERE fact_kind <> 'reach' GROUP BY GROUPING SETS (("month", "staff"), ("month", "group"))
+        ORDER BY by_group, "month" NULLS LAST,
+                 (SELECT g.sort_order FROM groups g WHERE g.group_id = "group") NULLS LAST,
+                 "group" NULLS LAST, "staff" NULLS LAST""")
+    rows = _facts_frame(con, q.text, q.params)   # as kpi_aggregates reads it (Arrow): the same dtypes
+    rows["month"] = pd.to_datetime(rows["month"])
+    by_group = rows["by_group"].astype(bool)
+    return (rows.loc[~by_group, ["month", "staff", *CANDIDATE_MEASURES]].reset_index(drop=True),
+            rows.loc[by_group, ["month", "group", *CANDIDATE_MEASURES]].reset_index(drop=True))
+
 
 def monthly_headcount(con: duckdb.DuckDBPyConnection, first: date, last: date) -> pd.DataFrame:
     """month, group, headcount: selling members (not analyst/manager) with a stint overlapping the

@@ -26,7 +26,7 @@ from db.queries import (
     stage_durations,
     stage_reach_counts,
 )
-from db.queries.stalled import stalled_deal_counts, stalled_deal_list
+from db.queries.stalled import stalled_deal_counts_and_list
 from domain import STAGES
 from ui import formats
 from ui.charts_funnel import cohort_conversion, cohort_figure, stage_funnel_figure, time_in_stage_figure
@@ -147,8 +147,7 @@ funnel = stage_funnel(load(stage_reach_counts, scope, basis=basis), basis=basis)
 history = replace(scope, start=as_of - timedelta(days=364), end=as_of)
 # Counted and cut in SQL: at 1M deals ~160k deals are stalled, of which 50 are listed.
 thresholds = stall_thresholds(load(stage_durations, history))
-stalled_counts = load(stalled_deal_counts, scope, as_of, thresholds)
-stalled = load(stalled_deal_list, scope, as_of, thresholds, per_stage=STALLED_SHOWN)
+stalled_counts, stalled = load(stalled_deal_counts_and_list, scope, as_of, thresholds, per_stage=STALLED_SHOWN)
 cycle = load(cycle_time, scope).iloc[0]
 if funnel["reached"].sum() == 0:
     empty_state(lang, "fun_group_no_deals" if group_id else "empty_window")

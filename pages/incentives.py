@@ -63,9 +63,10 @@ window = Filters(months[-1].date(), as_of)
 roster = load(staff_roster, as_of)
 staff_names = dict(zip(roster["staff_id"], roster["name"], strict=True))
 group_names = dict(ctx.choices.groups)
-champions = champion_candidates(load(kpi_aggregates, window, ("month", "staff")), roster)
+by_staff, by_group = load(incentives.monthly_award_measures, window)   # one pass over the facts
+champions = champion_candidates(by_staff, roster)
 team = with_team_measures(
-    candidate_measures(load(kpi_aggregates, window, ("month", "group")), "group"),
+    candidate_measures(by_group, "group"),
     handoffs=load(incentives.monthly_handoffs, tuple(m.date() for m in months)),
     targets=load(incentives.monthly_group_targets, window.start, window.end),
     headcount=load(incentives.monthly_headcount, window.start, window.end))

@@ -46,10 +46,11 @@ WITH limits AS (
 )
 """
 
-_COUNTS = """
+_COUNTED = """
 SELECT s.stage, g.group_id AS owner_group_id, count(*)::BIGINT AS deals
 FROM stalled s LEFT JOIN staff_group g ON g.staff_id = s.owner_staff_id
-GROUP BY ALL ORDER BY s.stage, owner_group_id NULLS LAST
+GROUP BY ALL"""
+_COUNTS = _COUNTED + """ ORDER BY s.stage, owner_group_id NULLS LAST
 """
 
 # stalled_deals' order: the longest overrun first (no ratio when the threshold is 0: first), then
@@ -57,21 +58,38 @@ GROUP BY ALL ORDER BY s.stage, owner_group_id NULLS LAST
 # Within a stage the threshold is one number, so its longest overruns are its most days: the
 # n-th most days of each stage bounds the candidates before they are numbered (a window over
 # every stalled deal cost 60 ms at 1M deals).
-_LIST = """, floors AS (
+_FIRSTS = """, floors AS (
     SELECT stage, list_min(max(days_in_stage, ?)) AS floor FROM stalled GROUP BY stage
 ), firsts AS (
     SELECT s.*, s.days_in_stage / CASE WHEN s.p75_days > 0 THEN s.p75_days END AS over_p75
     FROM stalled s JOIN floors k ON k.stage = s.stage AND s.days_in_stage >= k.floor
     QUALIFY row_number() OVER (PARTITION BY s.stage ORDER BY s.days_in_stage DESC, s.deal_id) <= ?
-)
+)"""
+_LISTED = """
 SELECT f.deal_id, f.customer_id, c.name AS customer, f.owner_staff_id, st.name AS owner, f.group_id,
        g.group_id AS owner_group_id, f.stage, f.stage_since, f.days_in_stage, f.p75_days,
        f.days_in_stage AS days, f.over_p75
 FROM firsts f LEFT JOIN customers c ON c.customer_id = f.customer_id
 LEFT JOIN staff st ON st.staff_id = f.owner_staff_id
-LEFT JOIN staff_group g ON g.staff_id = f.owner_staff_id
+LEFT JOIN staff_group g ON g.staff_id = f.owner_staff_id"""
+_LIST = _FIRSTS + _LISTED + """
 ORDER BY f.over_p75 DESC NULLS FIRST, f.days_in_stage DESC, f.deal_id
 """
+# Both in one result (stalled_deal_counts_and_list): the list's rows, then the counts', each in
+# its own order; integer columns come back as floats where the other part has NULLs.
+_BOTH = _FIRSTS + """, listed AS (""" + _LISTED + """
+), counted AS (""" + _COUNTED + """
+)
+SELECT 'list' AS part, row_number() OVER (ORDER BY over_p75 DESC NULLS FIRST, days_in_stage DESC, deal_id) AS seq, *
+FROM listed
+UNION ALL BY NAME
+SELECT 'counts' AS part, row_number() OVER (ORDER BY stage, owner_group_id NULLS LAST) AS seq, * FROM counted
+ORDER BY part DESC, seq
+"""
+_COUNT_COLUMNS = {"stage": None, "owner_group_id": None, "deals": "int64"}
+_LIST_COLUMNS = {"deal_id": None, "customer_id": None, "customer": None, "owner_staff_id": None, "owner": None,
+                 "group_id": None, "owner_group_id": None, "stage": None, "stage_since": None,
+                 "days_in_stage": "int64", "p75_days": None, "days": "int64", "over_p75": None}
 
 
 def _stalled_sql(filters: Filters, as_of: date, thresholds: Thresholds) -> tuple[str, list]:
@@ -105,3 +123,18 @@ def stalled_deal_list(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: d
     """
     sql, params = _stalled_sql(filters, as_of, thresholds)
     return frame(con, sql + _LIST, [*params, per_stage, per_stage])
+
+
+def stalled_deal_counts_and_list(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: date,
+                                 thresholds: Thresholds, *, per_stage: int = 200) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(stalled_deal_counts(…), stalled_deal_list(…, per_stage=per_stage)), the same frames, from
+    one query that finds the stalled deals once (each of the two scans every deal and the
+    stage history for them: ~40 ms apiece at 1M deals)."""
+    sql, params = _stalled_sql(filters, as_of, thresholds)
+    rows = frame(con, sql + _BOTH, [*params, per_stage, per_stage])
+    return _part(rows, "counts", _COUNT_COLUMNS), _part(rows, "list", _LIST_COLUMNS)
+
+
+def _part(rows: pd.DataFrame, part: str, columns: dict[str, str | None]) -> pd.DataFrame:
+    kept = rows.loc[rows["part"] == part, list(columns)].reset_index(drop=True)
+    return kept.astype({name: dtype for name, dtype in columns.items() if dtype})
