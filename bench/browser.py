@@ -20,13 +20,27 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def _free_port() -> int:
+# --- driving the dashboard in a real browser: shared with tests/browser/conftest.py -------------
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait_for_health(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+def streamlit_command(port: int, *options: str) -> list[str]:
+    """`streamlit run app.py` headless on loopback, no telemetry, no file watcher; plus `options`."""
+    return [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer", "--server.runOnSave", "false", "--server.fileWatcherType", "none",
+            *options]
+
+
+def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -40,7 +54,7 @@ def _wait_for_health(url: str, process: subprocess.Popen, timeout: float = 120) 
     raise TimeoutError("streamlit did not answer /_stcore/health")
 
 
-def _settle(page, timeout_s: float) -> bool:
+def settled(page, timeout_s: float) -> bool:
     """Wait for the main area and for Streamlit's running indicator to go; False on timeout."""
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout_s * 1000)
     page.wait_for_timeout(800)
@@ -53,6 +67,16 @@ def _settle(page, timeout_s: float) -> bool:
         page.wait_for_timeout(250)
     return False
 
+
+def submit_sign_in(page, username: str, password: str, timeout_s: float = 60) -> None:
+    """Fill the dashboard's sign-in form and wait until the page behind it replaces the form."""
+    page.locator(".st-key-signin_username input").fill(username)
+    page.locator(".st-key-signin_password input").fill(password)
+    page.locator('[data-testid="stFormSubmitButton"] button').click()
+    page.wait_for_selector(".st-key-signin_username", state="detached", timeout=timeout_s * 1000)
+
+
+# --- the benchmark step -------------------------------------------------------------------------
 
 def _memory_kb(pid: int) -> dict[str, int]:
     fields = {}
@@ -73,22 +97,16 @@ def resident_after_all_pages(db: str | os.PathLike, page_timeout_s: float = 180)
     if not Path(CHROMIUM).exists():
         raise RuntimeError("Debian chromium is not installed (make browser-deps)")
     username, password = bench_account(db)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ANCHANG_DB": str(db)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--client.toolbarMode", "viewer", "--server.runOnSave", "false", "--server.fileWatcherType", "none"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(streamlit_command(port), cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    settled, timeouts = {}, []
+    seconds, timeouts = {}, []
     try:
-        _wait_for_health(url, server)
+        wait_for_health(url, server)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                      "--disable-component-update", "--no-first-run", "--disable-sync"])
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN").new_page()
             for path, _title, _icon, url_path, _section in PAGES:
                 if not (REPO / path).exists():
@@ -96,9 +114,9 @@ def resident_after_all_pages(db: str | os.PathLike, page_timeout_s: float = 180)
                 started = time.perf_counter()
                 page.goto(f"{url}/{url_path}", timeout=page_timeout_s * 1000)
                 sign_in_if_asked(page, username, password, page_timeout_s)   # each goto is a new session
-                if not _settle(page, page_timeout_s):
+                if not settled(page, page_timeout_s):
                     timeouts.append(url_path)
-                settled[url_path] = round(time.perf_counter() - started, 2)
+                seconds[url_path] = round(time.perf_counter() - started, 2)
             browser.close()
         memory = _memory_kb(server.pid)
     finally:
@@ -107,7 +125,7 @@ def resident_after_all_pages(db: str | os.PathLike, page_timeout_s: float = 180)
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    return {"rss_mb": memory["VmRSS"] / 1024, "hwm_mb": memory["VmHWM"] / 1024, "pages": settled,
+    return {"rss_mb": memory["VmRSS"] / 1024, "hwm_mb": memory["VmHWM"] / 1024, "pages": seconds,
             "timeouts": timeouts}
 
 

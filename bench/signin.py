@@ -25,13 +25,11 @@ def bench_account(db: str | os.PathLike) -> tuple[str, str]:
 
 def sign_in_if_asked(page, username: str, password: str, timeout_s: float) -> None:
     """Fill the dashboard's sign-in form when a freshly opened page shows it (Playwright page)."""
-    form = page.locator(".st-key-signin_username")
+    from bench.browser import submit_sign_in
+
     try:
         page.wait_for_selector('[data-testid="stMain"]', timeout=timeout_s * 1000)
-        form.wait_for(timeout=5_000)
+        page.locator(".st-key-signin_username").wait_for(timeout=5_000)
     except Exception:        # Playwright's timeout: no form (already signed in)
         return
-    page.locator(".st-key-signin_username input").fill(username)
-    page.locator(".st-key-signin_password input").fill(password)
-    page.locator('[data-testid="stFormSubmitButton"] button').click()
-    form.wait_for(state="detached", timeout=timeout_s * 1000)
+    submit_sign_in(page, username, password, timeout_s)

@@ -111,12 +111,7 @@ def date_sql(expr: str, rule: DateRule, utc_offset_hours: float = 8) -> str:
     parts = [f"TRY_CAST({v} AS TIMESTAMP)"]
     if "zoho_analytics" in rule.families:
         parts.insert(0, f"CAST(CAST(try_strptime({v}, '%d %b, %Y %H:%M:%S') AS DATE) AS TIMESTAMP)")
-    formats: list[str] = []
-    for family in ("ymd", "cn", "d_mon_y", "mon_d_y"):
-        if family in rule.families:
-            formats += _FORMATS[family]
-    if "slash" in rule.families:
-        formats += _FORMATS["dmy" if rule.dayfirst else "mdy"]
+    formats = strptime_formats(rule)
     if formats:
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in formats)
         parts.append(f"try_strptime({v}, [{listed}])")

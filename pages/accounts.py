@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db import accounts, audit, catalog, groups
+from db import accounts, audit, groups
 from ui.access_views import account_frame, audit_frame
 from ui.context import page_context
 from ui.database import load, open_connection
@@ -25,7 +25,7 @@ if flash := st.session_state.pop("ac_flash", None):
 table = load(accounts.account_table)
 directory = load(groups.staff_directory, ctx.choices.as_of)
 staff_names = dict(zip(directory["staff_id"], directory["name"], strict=True))
-projects = dict(zip(*[load(catalog.projects)[c] for c in ("project_id", "name")], strict=True))
+projects = ctx.choices.projects            # an admin's choices: every project
 
 
 def write(action, success: str, detail: str) -> None:

@@ -15,6 +15,7 @@ import streamlit as st
 from db import accounts, audit
 from db.accounts import Account
 from ui.database import load, open_connection
+from ui.formats import literal
 from ui.i18n import t
 
 SESSION_KEY = "_signed_in"
@@ -176,7 +177,7 @@ def _create_first_admin() -> None:
 def account_box(account: Account, lang: str) -> None:
     """Who is signed in, with the sign-out button (sidebar)."""
     left, right = st.columns([3, 2], vertical_alignment="center")
-    left.markdown(f":material/account_circle: {_literal(account.display_name)} · "
+    left.markdown(f":material/account_circle: {literal(account.display_name)} · "
                   f"{t(f'ac_role_{account.role}', lang)}")
     right.button(t("ac_sign_out", lang), key="sign_out", type="tertiary", on_click=_sign_out,
                  args=(account.username,))
@@ -187,8 +188,3 @@ def _sign_out(username: str) -> None:
         audit.record(con, username, "sign_out")
     _end_session("signed_out")
     st.session_state[_SSO_LOGOUT] = True     # st.logout() belongs in the script run, not a callback
-
-
-def _literal(text: str) -> str:
-    """Markdown-inert text (a display name is typed by people)."""
-    return "".join("\\" + char if char in "\\`*_{}[]()#+-.!|<>~$:" else char for char in text)

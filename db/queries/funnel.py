@@ -31,6 +31,19 @@ from db.queries.kpis import fact_dimension_sql
 
 BASES = ("cohort", "period")
 
+# How both queries end: each value of `by` with its deal count, and its counts per stage (0 where none).
+_SIZED_COUNTS = """
+), sizes AS (
+    SELECT {by_col}, {size} AS deals FROM {size_source} GROUP BY ALL
+)
+SELECT k.{by_col}, r.stage, r.position, k.deals,
+       coalesce(n.entered, 0)::BIGINT AS entered, coalesce(n.reached, 0)::BIGINT AS reached,
+       coalesce(n.inferred, 0)::BIGINT AS inferred
+FROM sizes k CROSS JOIN ranks r
+LEFT JOIN counted n ON n.{by_col} IS NOT DISTINCT FROM k.{by_col} AND n.position = r.position
+ORDER BY k.{by_col} NULLS LAST, r.position
+"""
+
 _REACH = """
 WITH scope AS (
     SELECT d.deal_id, d.stage, d.created_at, d.stage_entered_at, {dim} AS {by_col}
@@ -64,16 +77,7 @@ WITH scope AS (
            count(*) FILTER (WHERE x.inferred AND {reached_in}) AS inferred
     FROM reach x JOIN scope s ON s.deal_id = x.deal_id
     GROUP BY ALL
-), sizes AS (
-    SELECT {by_col}, {size} AS deals FROM {size_source} GROUP BY ALL
-)
-SELECT k.{by_col}, r.stage, r.position, k.deals,
-       coalesce(n.entered, 0)::BIGINT AS entered, coalesce(n.reached, 0)::BIGINT AS reached,
-       coalesce(n.inferred, 0)::BIGINT AS inferred
-FROM sizes k CROSS JOIN ranks r
-LEFT JOIN counted n ON n.{by_col} IS NOT DISTINCT FROM k.{by_col} AND n.position = r.position
-ORDER BY k.{by_col} NULLS LAST, r.position
-"""
+""" + _SIZED_COUNTS
 
 
 # The same counts from kpi_facts' 'created' and 'reach' rows (db/queries/facts.py), which hold
@@ -92,16 +96,7 @@ WITH ranks AS (
            count(*) FILTER (WHERE {reached_in}) AS reached,
            count(*) FILTER (WHERE x.inferred AND {reached_in}) AS inferred
     FROM x GROUP BY ALL
-), sizes AS (
-    SELECT {by_col}, {size} AS deals FROM {size_source} GROUP BY ALL
-)
-SELECT k.{by_col}, r.stage, r.position, k.deals,
-       coalesce(n.entered, 0)::BIGINT AS entered, coalesce(n.reached, 0)::BIGINT AS reached,
-       coalesce(n.inferred, 0)::BIGINT AS inferred
-FROM sizes k CROSS JOIN ranks r
-LEFT JOIN counted n ON n.{by_col} IS NOT DISTINCT FROM k.{by_col} AND n.position = r.position
-ORDER BY k.{by_col} NULLS LAST, r.position
-"""
+""" + _SIZED_COUNTS
 
 
 def stage_reach_counts(con: duckdb.DuckDBPyConnection, filters: Filters, *, basis: str = "cohort",

@@ -1,48 +1,33 @@
 """A real `streamlit run` on loopback driven by Playwright in Debian chromium.
 
 Skips, saying why, when chromium or Playwright is missing (`make test` installs them as root).
-Screenshots go to artifacts/screenshots/ for a person to look at.
+Screenshots go to artifacts/screenshots/ for a person to look at. Starting the server, waiting
+for a page to settle and the sign-in form are bench/browser.py's, which the benchmark uses too.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from bench.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    settled,
+    streamlit_command,
+    submit_sign_in,
+    wait_for_health,
+)
 from tests.accounts import TEST_PASSWORD
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_health(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError("streamlit did not answer /_stcore/health")
 
 
 @pytest.fixture(scope="session")
@@ -60,15 +45,11 @@ def serve(demo_db_path, *, port: int | None = None, options: tuple[str, ...] = (
     db_copy = Path(str(demo_db_path) + f".browser{port}.duckdb")
     shutil.copyfile(demo_db_path, db_copy)
     env = {**os.environ, "ANCHANG_DB": str(db_copy)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
-         "--server.runOnSave", "false", "--server.fileWatcherType", "none", *options],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(streamlit_command(port, *options), cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_health(url, process)
+        wait_for_health(url, process, timeout=90)
         yield url
     finally:
         process.terminate()
@@ -87,9 +68,7 @@ def browser():
     with playwright_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"])
+            args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 
@@ -119,25 +98,14 @@ def page(browser):
 
 def sign_in(page, username: str, password: str = TEST_PASSWORD) -> None:
     """Fill the dashboard's sign-in form and wait for the page behind it."""
-    page.locator(".st-key-signin_username input").fill(username)
-    page.locator(".st-key-signin_password input").fill(password)
-    page.locator('[data-testid="stFormSubmitButton"] button').click()
-    page.wait_for_selector(".st-key-signin_username", state="detached", timeout=60_000)
+    submit_sign_in(page, username, password)
     settle(page)
 
 
 def settle(page, timeout_ms: int = 60_000) -> None:
     """Wait until the app has drawn and Streamlit's running indicator is gone."""
-    page.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
-    page.wait_for_timeout(800)
-    deadline = time.monotonic() + timeout_ms / 1000
-    while time.monotonic() < deadline:
-        if page.locator('[data-testid="stStatusWidget"]').count() == 0:
-            page.wait_for_timeout(500)
-            if page.locator('[data-testid="stStatusWidget"]').count() == 0:
-                return
-        page.wait_for_timeout(250)
-    raise TimeoutError("the app kept running")
+    if not settled(page, timeout_ms / 1000):
+        raise TimeoutError("the app kept running")
 
 
 def screenshot(page, name: str) -> Path:
