@@ -20,10 +20,10 @@ from analytics.digest import (
     DIGEST_IDS,
     PAYMENT_DEADLINE_DAYS,
     SIGNING_DEADLINE_DAYS,
+    WEEK_DAYS,
     digest_counts,
-    newly_stalled,
 )
-from analytics.funnel import stalled_deals
+from analytics.funnel import stall_thresholds
 from analytics.pacing import monthly_actuals, pace_table
 from analytics.privacy import HIDDEN_TEXT
 from analytics.weekly import (
@@ -81,22 +81,24 @@ def scope_key(filters: Filters | None) -> str:
     return ";".join(parts) or ALL_SCOPE
 
 
-def _digest_lists(con: duckdb.DuckDBPyConnection, members: Filters, start: date, end: date) -> dict[str, pd.DataFrame]:
+def _digest_lists(con: duckdb.DuckDBPyConnection, members: Filters, start: date,
+                  end: date) -> tuple[dict[str, pd.DataFrame], int]:
     """Every digest item's list for the week start..end (state items as of the end of `end`);
-    'stalled' holds the deals that went stalled this week, 'stalled_all' every stalled deal."""
-    stalled = stalled_deals(wq.open_deals_at(con, members, end), wq.stage_durations_at(con, members, end))
-    return {
+    'stalled' holds the deals that went stalled this week; also how many are stalled in all."""
+    thresholds = stall_thresholds(wq.stage_durations_at(con, members, end))
+    open_lists = wq.open_deal_lists_at(con, members, end, thresholds, crossed_within=WEEK_DAYS)
+    signings, payments = wq.deadlines_missed_at(con, members, end, (("subscription", "contract", SIGNING_DEADLINE_DAYS),
+                                                                     ("contract", "payment", PAYMENT_DEADLINE_DAYS)))
+    lists = {
         "first_visits": wq.first_visits_between(con, members, start, end),
         "stage_moves": wq.stage_moves_between(con, members, start, end),
-        "stalled": newly_stalled(stalled),
-        "stalled_all": stalled,
-        "overdue_followups": wq.overdue_followups_at(con, members, end),
-        "overdue_signings": wq.stage_without_next_at(con, members, end, entered="subscription",
-                                                     missing="contract", days=SIGNING_DEADLINE_DAYS),
-        "overdue_payments": wq.stage_without_next_at(con, members, end, entered="contract",
-                                                     missing="payment", days=PAYMENT_DEADLINE_DAYS),
+        "stalled": open_lists.stalled,
+        "overdue_followups": open_lists.overdue,
+        "overdue_signings": signings,
+        "overdue_payments": payments,
         "ownership_changes": wq.ownership_changes_between(con, members, start, end),
     }
+    return lists, open_lists.stalled_total
 
 
 def _pace(con: duckdb.DuckDBPyConnection, members: Filters, groups: pd.DataFrame, end: date) -> pd.DataFrame:
@@ -130,8 +132,8 @@ def computed_meeting(con: duckdb.DuckDBPyConnection, week: str, filters: Filters
     week_aggregates = kpi_aggregates(con, members, "group")
     previous_aggregates = kpi_aggregates(con, before, "group")
     pace = _pace(con, members, groups, end)
-    current = _digest_lists(con, members, start, end)
-    previous = _digest_lists(con, before, before_start, before_end)
+    current, stalled_total = _digest_lists(con, members, start, end)
+    previous, stalled_total_previous = _digest_lists(con, before, before_start, before_end)
     sections = {
         "scoreboard": scoreboard(week_aggregates, pace, groups),
         "pace": pace,
@@ -145,8 +147,7 @@ def computed_meeting(con: duckdb.DuckDBPyConnection, week: str, filters: Filters
             "previous_week": previous_week_key(week), "data_as_of": catalog.as_of_date(con).isoformat(),
             "scope": scope_key(filters), "signing_days": SIGNING_DEADLINE_DAYS,
             "payment_days": PAYMENT_DEADLINE_DAYS, "pace_metrics": list(dict.fromkeys(pace["metric"])),
-            "stalled_total": len(current["stalled_all"]),
-            "stalled_total_previous": len(previous["stalled_all"])}
+            "stalled_total": stalled_total, "stalled_total_previous": stalled_total_previous}
     return WeeklyMeeting(week, scope_key(filters), meta, sections)
 
 

@@ -185,3 +185,28 @@ def test_a_frozen_demo_week_reads_the_same_after_a_later_import(demo_db_path, tm
     board = {name: frame.set_index("group")["won_deals"] for name, frame in
              (("frozen", reopened.sections["scoreboard"]), ("now", recomputed.sections["scoreboard"]))}
     assert board["now"]["A-CLOSE"] == board["frozen"]["A-CLOSE"] + 1                # …and the frozen week ignores it
+
+
+@pytest.mark.parametrize("sunday, groups", [(date(2026, 11, 22), ()), (date(2026, 10, 4), ("B-FIRST",))])
+def test_the_stalled_list_cut_in_sql_is_what_the_pandas_definition_finds(demo_db_path, sunday, groups):
+    """open_deal_lists_at's stalled list is newly_stalled(stalled_deals(open_deals_at, durations))
+    done in SQL: the same rows in the same order, and its total is every stalled deal's count."""
+    from analytics.digest import WEEK_DAYS, newly_stalled
+    from analytics.funnel import stall_thresholds, stalled_deals
+
+    members = Filters(date(2026, 1, 1), sunday, group_ids=groups)
+    with connect(demo_db_path, read_only=True) as con:
+        durations = wq.stage_durations_at(con, members, sunday)
+        every = stalled_deals(wq.open_deals_at(con, members, sunday), durations)
+        lists = wq.open_deal_lists_at(con, members, sunday, stall_thresholds(durations), crossed_within=WEEK_DAYS)
+        listed, total = lists.stalled, lists.stalled_total
+        # None crossed "within 0 days": the list is empty and the total comes from its own count.
+        none_new = wq.open_deal_lists_at(con, members, sunday, stall_thresholds(durations), crossed_within=0)
+        overdue_alone = wq.overdue_followups_at(con, members, sunday)
+    expected = newly_stalled(every)
+    assert total == len(every) > len(expected) > 0
+    pd.testing.assert_frame_equal(listed, expected[list(listed.columns)], check_dtype=False)
+    assert list(listed.columns) == list(expected.columns)
+    assert none_new.stalled.empty and none_new.stalled_total == total
+    pd.testing.assert_frame_equal(lists.overdue, overdue_alone)      # the same list either way
+    assert len(overdue_alone) > 0
