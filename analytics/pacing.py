@@ -90,9 +90,8 @@ def attainment_table(targets: pd.DataFrame, actuals: pd.DataFrame, by: str = "gr
     return merged.assign(attainment=merged["actual"] / merged["target"].where(merged["target"] > 0))
 
 
-def _pace_row(month: pd.Timestamp, target: float, actual: float, as_of: date,
-              calendar: SellingCalendar) -> dict:
-    elapsed, total = selling_days_elapsed(month.date(), as_of, calendar)
+def _pace_row(days: tuple[int, int], target: float, actual: float) -> dict:
+    elapsed, total = days
     remaining = total - elapsed
     projected = actual / elapsed * total if elapsed > 0 else np.nan
     pace = projected / target if target > 0 else np.nan
@@ -115,8 +114,9 @@ def pace_table(targets: pd.DataFrame, actuals: pd.DataFrame, *, as_of: date,
     """
     calendar = calendar or SellingCalendar()
     base = attainment_table(targets, actuals, by)
-    rows = [_pace_row(m, t, a, as_of, calendar)
-            for m, t, a in zip(base["month"], base["target"], base["actual"], strict=True)]
+    # One count of selling days per month, not per row (400 groups x 4 metrics: 0.15 s per call).
+    days = {month: selling_days_elapsed(month.date(), as_of, calendar) for month in set(base["month"])}
+    rows = [_pace_row(days[m], t, a) for m, t, a in zip(base["month"], base["target"], base["actual"], strict=True)]
     extra = pd.DataFrame(rows, index=base.index, columns=[
         "selling_days_elapsed", "selling_days_total", "selling_days_remaining", "projected",
         "required_daily", "pace_forecast", "status"])

@@ -53,7 +53,7 @@ from db.queries import (
 )
 from db.queries.explorer import explorer_aggregates
 from db.queries.people import staff_roster
-from db.queries.stalled import stalled_deal_counts, stalled_deal_counts_and_list, stalled_deal_list
+from db.queries.stalled import stalled_deal_counts_and_list
 from ui.periods import DEFAULT_PRESET, month_start, preset_window, previous_month_start, trend_weeks
 
 PACE_METRICS = ("won_amount", "won_deals", "first_visits", "visits")   # ui/alerts.py, ui/charts_targets.py
@@ -126,10 +126,9 @@ def _pace_alerts(con, ctx):
 
 
 def _stalled(con, scope, history, as_of, listed):
-    """ui/alerts.py and pages/funnel.py: the stalled deals counted, and the first `listed` per stage."""
+    """ui/alerts.py: the stalled deals counted, and the first `listed` per stage."""
     thresholds = stall_thresholds(stage_durations(con, history))
-    return (stalled_deal_counts(con, scope, as_of, thresholds),
-            stalled_deal_list(con, scope, as_of, thresholds, per_stage=listed))
+    return stalled_deal_counts_and_list(con, scope, as_of, thresholds, per_stage=listed)
 
 
 OVERVIEW = [
@@ -147,7 +146,7 @@ OVERVIEW = [
          ("db.queries.followups:overdue_followups",)),
     Step("alerts: stalled deals",
          lambda con, c: _stalled(con, c.filters, _window(c, date(2000, 1, 1), c.as_of), c.as_of, 200),
-         ("db.queries.stalled:stalled_deal_counts", "db.queries.stalled:stalled_deal_list",
+         ("db.queries.stalled:stalled_deal_counts_and_list",
           "db.queries.funnel:stage_durations")),
     Step("weekly trend (week × group, 13 weeks)",
          lambda con, c: kpi_aggregates(con, trend_weeks(c.filters)[0], ("week", "group")),

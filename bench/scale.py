@@ -45,6 +45,7 @@ from db.demo_notes import COMMENTS, NOTES
 from db.demo_people import GIVEN, STAFF_GIVEN, SURNAMES
 from db.demo_pipeline import GAP, LOST_REASONS
 from db.demo_tables import STAGE_LABELS
+from db.queries.facts import upgrade_facts
 from domain import DEFAULT_WON_STAGE, STAGES
 
 DEFAULT_DEALS = 1_000_000
@@ -566,6 +567,12 @@ def scale_database(directory: str | os.PathLike, deals: int, *, rebuild: bool = 
         marker.unlink(missing_ok=True)
         build_scale(path, deals, log=log)
         marker.write_text(datetime.now().isoformat())
+    else:
+        with connect(path) as con:
+            started = time.perf_counter()
+            if upgrade_facts(con):        # built by an earlier version: its derived facts only
+                con.execute("CHECKPOINT")
+                log(f"  scale: {path.name}'s facts rebuilt for this version ({time.perf_counter() - started:.1f} s)")
     return path
 
 

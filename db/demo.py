@@ -50,6 +50,7 @@ from db.demo_tables import (
     surveys_table,
 )
 from db.demo_targets import target_frame
+from db.queries.facts import upgrade_facts
 from domain import DEFAULT_WON_STAGE
 
 DEFAULT_SEED = 20261125
@@ -156,11 +157,13 @@ def has_real_data(con: duckdb.DuckDBPyConnection) -> bool:
 def ensure_demo_database(path: str | os.PathLike) -> bool:
     """Build the default demo into `path` when the file is missing or has no deals; True if built.
 
-    A database that has import batches but no deals yet (a roster imported first) is left alone.
+    A database that has import batches but no deals yet (a roster imported first) is left alone;
+    one that holds data gets its derived facts rebuilt if an earlier version wrote them.
     """
     target = Path(path)
     with connect(target) as con:
         if has_real_data(con):
+            upgrade_facts(con)
             return False
         build_demo(con)
     return True

@@ -457,6 +457,15 @@ CREATE TABLE IF NOT EXISTS kpi_facts (
     inferred          BOOLEAN
 );
 
+-- The last activity of each deal: on the deal, or on its customer when the activity names no
+-- deal (as follow-ups are matched). Derived data like kpi_facts, rebuilt with it (same scope, same
+-- state row): "has anyone touched this deal since its planned follow-up day" from 1M rows instead
+-- of an anti-join against every activity (5M at 1M deals).
+CREATE TABLE IF NOT EXISTS deal_touches (
+    deal_id        VARCHAR NOT NULL,
+    last_touch_at  TIMESTAMP NOT NULL
+);
+
 -- The row counts kpi_facts was built from (one row): a table written without a refresh since
 -- (a script's INSERT) shows as a different count, and kpi_aggregates then ignores kpi_facts.
 -- layout: the version of kpi_facts' rows (db/queries/facts.FACTS_LAYOUT); another means rebuild.

@@ -16,7 +16,7 @@ from analytics.privacy import masked_frame
 from analytics.registry import METRICS
 from db.filters import Filters
 from db.queries import kpi_aggregates, monthly_targets, overdue_followups, stage_durations
-from db.queries.stalled import stalled_deal_counts, stalled_deal_list
+from db.queries.stalled import stalled_deal_counts_and_list
 from ui import formats
 from ui.database import load
 from ui.i18n import STAGE_LABELS, label, t
@@ -111,8 +111,7 @@ def draw_alerts(filters: Filters, as_of: date, names: dict[str, str], lang: str,
     history = _with_window(filters, HISTORY_START, as_of)
     # Counted and listed in SQL: at 1M deals ~160k are stalled, of which 200 are shown.
     thresholds = stall_thresholds(load(stage_durations, history))
-    stalled_counts = load(stalled_deal_counts, filters, as_of, thresholds)
-    stalled = load(stalled_deal_list, filters, as_of, thresholds, per_stage=LISTED)
+    stalled_counts, stalled = load(stalled_deal_counts_and_list, filters, as_of, thresholds, per_stage=LISTED)
     if pace.empty and drops.empty and overdue.empty and stalled.empty:
         st.success(t("alerts_none", lang))
         return

@@ -8,6 +8,8 @@ The funnel's stage stays and reached stages are kept the same way ('stay' and 'r
 window function over the whole stage history and a per-deal expansion to every reached stage
 cost 0.3-0.8 s per call at 1M deals and are the same every time.
 
+deal_touches (each deal's last activity) is kept with it, for the overdue follow-ups.
+
 kpi_facts is derived data (schema.sql): `refresh_kpi_facts` rebuilds it, whole or for the
 records one import batch wrote, and records the tables' row counts in kpi_facts_state.
 `facts_current` says whether those counts still hold; kpi_aggregates falls back to the tables
@@ -23,7 +25,8 @@ from domain import STAGES, VISIT_KINDS
 
 FOLLOWUP_HOURS = 24
 # The version of kpi_facts' rows: a state row of another layout means "rebuild before use".
-FACTS_LAYOUT = 2
+# 3: deal_touches is kept with them.
+FACTS_LAYOUT = 3
 # Columns of kpi_facts added after its first layout (a table created then gets them on refresh).
 _ADDED_COLUMNS = {"stage": "VARCHAR", "position": "INTEGER", "stay_days": "DOUBLE", "reached_at": "TIMESTAMP",
                   "entered_at": "TIMESTAMP", "inferred": "BOOLEAN"}
@@ -164,6 +167,17 @@ def _reach_facts(deals: str) -> str:
         LEFT JOIN customers c ON c.customer_id = d.customer_id"""
 
 
+def _last_touches(deals: str) -> str:
+    """SELECT deal_id, last_touch_at of the deals in `deals` (deal_id, customer_id) with any activity."""
+    return f"""
+        SELECT deal_id, max(occurred_at) AS last_touch_at FROM (
+            SELECT a.deal_id, a.occurred_at FROM activities a WHERE a.deal_id IN (SELECT deal_id FROM {deals})
+            UNION ALL
+            SELECT d.deal_id, a.occurred_at FROM activities a JOIN {deals} d ON d.customer_id = a.customer_id
+            WHERE a.deal_id IS NULL)
+        GROUP BY deal_id"""
+
+
 def _insert(con: duckdb.DuckDBPyConnection, select: str) -> None:
     # Ordered by moment so that each row group covers a short span: a window reads few of them.
     con.execute(f"INSERT INTO kpi_facts BY NAME SELECT * FROM ({select}) ORDER BY moment")
@@ -204,6 +218,8 @@ def refresh_kpi_facts(con: duckdb.DuckDBPyConnection, batch_id: int | None = Non
     _ensure_layout(con)
     if batch_id is None or not _layout_current(con):
         con.execute("DELETE FROM kpi_facts")
+        con.execute("DELETE FROM deal_touches")
+        con.execute(f"INSERT INTO deal_touches {_last_touches('deals')}")
         _insert(con, _deal_facts("deals"))
         _insert(con, _activity_facts("activities"))
         _insert(con, _survey_facts("surveys"))
@@ -216,6 +232,8 @@ def refresh_kpi_facts(con: duckdb.DuckDBPyConnection, batch_id: int | None = Non
             WHERE (fact IN ('created', 'closed', 'stay', 'reach') AND fact_id IN (SELECT deal_id FROM _fx_deals))
                OR (fact = 'activity' AND fact_id IN (SELECT activity_id FROM _fx_activities))
                OR (fact = 'survey' AND fact_id IN (SELECT survey_id FROM _fx_surveys))""")
+        con.execute("DELETE FROM deal_touches WHERE deal_id IN (SELECT deal_id FROM _fx_deals)")
+        con.execute(f"INSERT INTO deal_touches {_last_touches('_fx_deals')}")
         _insert(con, _deal_facts("(SELECT * FROM deals WHERE deal_id IN (SELECT deal_id FROM _fx_deals))"))
         _insert(con, _stay_facts("_fx_deals"))
         _insert(con, _reach_facts("_fx_deals"))
@@ -228,6 +246,25 @@ def refresh_kpi_facts(con: duckdb.DuckDBPyConnection, batch_id: int | None = Non
     # An empty database keeps no state row, as before its first import (undo restores that).
     con.execute(f"""INSERT INTO kpi_facts_state BY NAME SELECT * FROM (SELECT {FACTS_LAYOUT} AS layout, {_counts_sql()})
                     WHERE {' OR '.join(f'{t} > 0' for t in _COUNTED)}""")
+
+
+def upgrade_facts(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild kpi_facts (and deal_touches) when they were built by an earlier layout; True if so.
+
+    Until then the queries read the tables (correct, slower): run at start-up (`make run`) and
+    before a benchmark, so a database from an earlier version is fast again without an import.
+    """
+    rows = con.execute("SELECT layout FROM kpi_facts_state").fetchall()
+    if not rows or rows[0][0] == FACTS_LAYOUT:
+        return False
+    con.execute("BEGIN TRANSACTION")
+    try:
+        refresh_kpi_facts(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return True
 
 
 def _ensure_layout(con: duckdb.DuckDBPyConnection) -> None:

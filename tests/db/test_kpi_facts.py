@@ -76,9 +76,44 @@ def test_each_import_refreshes_only_its_batch_and_that_equals_a_full_rebuild():
                  "fxiaoke_deals.xlsx", "hubspot_deals.csv", "roster_week2.csv"):
         import_file(con, FIXTURES / name)
         assert facts_current(con)
-        incremental = con.execute("SELECT * FROM kpi_facts ORDER BY ALL").df()
+        incremental = [con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in ("kpi_facts", "deal_touches")]
         con.execute("BEGIN")
         refresh_kpi_facts(con)
         con.execute("COMMIT")
-        pd.testing.assert_frame_equal(incremental, con.execute("SELECT * FROM kpi_facts ORDER BY ALL").df())
+        for table, kept in zip(("kpi_facts", "deal_touches"), incremental, strict=True):
+            pd.testing.assert_frame_equal(kept, con.execute(f"SELECT * FROM {table} ORDER BY ALL").df())
+    # The follow-ups file touched deals of the week-1 export (by deal and by customer).
+    assert con.execute("SELECT count(*) FROM deal_touches").fetchone()[0] > 0
     con.close()
+
+
+@pytest.mark.parametrize("as_of, groups", [(date(2026, 11, 25), ()), (date(2026, 11, 25), ("B-FIRST",)),
+                                           (date(2026, 11, 1), ())])
+def test_overdue_follow_ups_from_the_stored_last_touches_equal_those_from_every_activity(demo, as_of, groups,
+                                                                                         monkeypatch):
+    import db.queries.followups as followups
+
+    filters = Filters(date(2026, 1, 1), as_of, group_ids=groups)
+    stored = followups.overdue_followups(demo, filters, as_of)
+    monkeypatch.setattr(followups, "facts_current", lambda con: False)
+    scanned = followups.overdue_followups(demo, filters, as_of)
+    assert len(stored) > 0
+    pd.testing.assert_frame_equal(stored, scanned)
+
+
+def test_facts_of_an_earlier_layout_are_rebuilt_at_start_up(demo_db_path, tmp_path):
+    from db.demo import ensure_demo_database
+    from db.queries.facts import FACTS_LAYOUT
+
+    copy = tmp_path / "older.duckdb"
+    copy.write_bytes(Path(demo_db_path).read_bytes())
+    with connect(copy) as con:
+        expected = con.execute("SELECT count(*) FROM deal_touches").fetchone()[0]
+        con.execute("UPDATE kpi_facts_state SET layout = layout - 1")
+        con.execute("DELETE FROM deal_touches")            # as an earlier version left it
+        assert not facts_current(con)
+    assert not ensure_demo_database(copy)                  # `make run`: the data is kept…
+    with connect(copy) as con:
+        assert facts_current(con)                          # …and its facts are this version's again
+        assert con.execute("SELECT layout FROM kpi_facts_state").fetchone()[0] == FACTS_LAYOUT
+        assert con.execute("SELECT count(*) FROM deal_touches").fetchone()[0] == expected > 0

@@ -13,7 +13,7 @@ from analytics.funnel import stall_thresholds, stalled_deals
 from db.connection import connect
 from db.filters import Filters
 from db.queries import open_deals_in_stage, stage_durations
-from db.queries.stalled import stalled_deal_counts, stalled_deal_list
+from db.queries.stalled import stalled_deal_counts, stalled_deal_counts_and_list, stalled_deal_list
 from tests.db.test_queries_funnel import MARCH, pipeline  # noqa: F401  (the fixture)
 
 AS_OF = date(2025, 3, 31)
@@ -61,3 +61,7 @@ def test_on_the_demo_counts_and_first_rows_match_the_pandas_list(demo, members):
         pd.testing.assert_frame_equal(rows.reset_index(drop=True),
                                       expected[expected["stage"] == stage].head(20).reset_index(drop=True),
                                       check_dtype=False)
+    # The overview and the funnel take both from one query: the same two frames, dtypes included.
+    both = stalled_deal_counts_and_list(demo, scope, as_of, thresholds, per_stage=20)
+    pd.testing.assert_frame_equal(both[0], counts)
+    pd.testing.assert_frame_equal(both[1], listed)
