@@ -94,8 +94,11 @@ def load_raw(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, *,
 # ---------------------------------------------------------------- CSV
 
 
-def _load_csv(con: duckdb.DuckDBPyConnection, data: bytes, table: str, path: Path | None) -> RawTable:
-    encoding, why = detect_encoding(data)
+def _load_csv(con: duckdb.DuckDBPyConnection, data: bytes, table: str, path: Path | None, *,
+              utf8_checked: bool = False) -> RawTable:
+    """The CSV's rows into `table`. UTF-8 is assumed from the file's start and read_csv checks the
+    rest; should it find a row that is not UTF-8, the whole file is detected again (`utf8_checked`)."""
+    encoding, why = detect_encoding(data, verified_later=not utf8_checked)
     notes = [f"encoding: {why}"]
     utf8 = data
     if encoding not in ("utf-8", "utf-8-sig"):
@@ -111,9 +114,15 @@ def _load_csv(con: duckdb.DuckDBPyConnection, data: bytes, table: str, path: Pat
     target = str(path) if read_in_place else _temp_csv(utf8)
     try:
         rejects = _read_csv_into(con, table, target, delimiter, skip, len(header_fields))
+    except ImportRefused as refused:
+        if utf8_checked or "Invalid unicode" not in str(refused):
+            raise
+        rejects = [(0, NOT_UTF8, "")]          # read_csv stopped at a byte that is not UTF-8
     finally:
         if not read_in_place:
             os.unlink(target)
+    if not utf8_checked and any(reason == NOT_UTF8 for _, reason, _ in rejects):
+        return _load_csv(con, data, table, path, utf8_checked=True)
     raw = RawTable(table, _unique_headers(header_fields), 0, "csv", encoding, header_line, notes)
     _number_csv_lines(con, raw, utf8, skip, rejects)
     if delimiter != ",":
@@ -224,8 +233,13 @@ def _read_csv_into(con: duckdb.DuckDBPyConnection, table: str, target: str, deli
     return [(int(pos), _reject_reason(messages), (line or "").strip("\r\n")) for pos, messages, line in rejected]
 
 
+NOT_UTF8 = "not UTF-8 text"
+
+
 def _reject_reason(messages: list[str]) -> str:
     """DuckDB reports a short row once per missing column; the first (smallest count) is the truth."""
+    if any("Invalid unicode" in (m or "") for m in messages):
+        return NOT_UTF8
     counts = [re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", m or "") for m in messages]
     counts = sorted((int(c.group(2)), int(c.group(1))) for c in counts if c)
     if counts:

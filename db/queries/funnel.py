@@ -26,7 +26,7 @@ from db.queries._common import (
     stage_list,
     window_bounds,
 )
-from db.queries.facts import facts_current
+from db.queries.facts import REACHED_STAGES, facts_current
 from db.queries.kpis import fact_dimension_sql
 
 BASES = ("cohort", "period")
@@ -80,8 +80,8 @@ WITH scope AS (
 """ + _SIZED_COUNTS
 
 
-# The same counts from kpi_facts' 'created' and 'reach' rows (db/queries/facts.py), which hold
-# each deal's reached stages with its created-at dimensions.
+# The same counts from kpi_facts' 'created' rows and each deal's reached stages with its
+# created-at dimensions (db/queries/facts.py: REACHED_STAGES).
 _REACH_FACTS = """
 WITH ranks AS (
     SELECT unnest(?::VARCHAR[]) AS stage, generate_subscripts(?::VARCHAR[], 1) - 1 AS position
@@ -89,7 +89,7 @@ WITH ranks AS (
     SELECT f.fact_id AS deal_id, {dim} AS {by_col} FROM kpi_facts f WHERE f.fact = 'created'{cohort}{clause}
 ), x AS (
     SELECT f.fact_id AS deal_id, f.position, f.reached_at, f.entered_at, f.inferred, {dim} AS {by_col}
-    FROM kpi_facts f WHERE f.fact = 'reach'{cohort}{clause}
+    FROM (""" + REACHED_STAGES.replace("{", "{{").replace("}", "}}") + """) f WHERE TRUE{cohort}{clause}
 ), counted AS (
     SELECT {by_col}, x.position,
            count(*) FILTER (WHERE {entered_in}) AS entered,

@@ -1,11 +1,12 @@
-"""kpi_facts 'reach' rows (db/queries/facts.py): deals with and without stage history, hand-computed."""
+"""Each deal's reached stages (db/queries/facts.py: stored 'reach' rows and REACHED_STAGES):
+deals with and without stage history, hand-computed."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from db.connection import connect_memory
-from db.queries.facts import refresh_kpi_facts
+from db.queries.facts import REACHED_STAGES, refresh_kpi_facts
 
 D = datetime
 
@@ -17,8 +18,8 @@ def _deal(con, deal_id: str, stage: str, created: datetime, entered: datetime | 
 
 
 def _reach(con, deal_id: str) -> list[tuple]:
-    return con.execute("""SELECT stage, position, reached_at, entered_at, inferred FROM kpi_facts
-                          WHERE fact = 'reach' AND fact_id = ? ORDER BY position""", [deal_id]).fetchall()
+    return con.execute(f"""SELECT stage, position, reached_at, entered_at, inferred FROM ({REACHED_STAGES})
+                           WHERE fact_id = ? ORDER BY position""", [deal_id]).fetchall()
 
 
 def _database():
@@ -68,3 +69,14 @@ def test_a_batch_refresh_gives_the_rows_of_a_full_one():
     con.execute("UPDATE deals SET batch_id = 7")
     refresh_kpi_facts(con, 7)
     assert con.execute("SELECT * FROM kpi_facts ORDER BY ALL").fetchall() == full
+
+
+def test_only_deals_with_history_store_reach_rows():
+    con = _database()
+    refresh_kpi_facts(con)
+    stored = con.execute("SELECT DISTINCT fact_id FROM kpi_facts WHERE fact = 'reach'").fetchall()
+    assert stored == [("with-history",)]
+    # The others carry their current stage (position, entry) on their 'created' row.
+    assert con.execute("""SELECT fact_id, position, entered_at FROM kpi_facts WHERE fact = 'created'
+                          ORDER BY fact_id""").fetchall() == [
+        ("entered-before-created", 1, D(2025, 12, 25)), ("no-history", 2, D(2026, 1, 10)), ("with-history", None, None)]

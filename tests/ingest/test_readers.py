@@ -46,6 +46,26 @@ def test_cp1252_spanish_is_not_mistaken_for_gbk():
     assert detect_encoding(data)[0] == "cp1252"
 
 
+@pytest.mark.parametrize(("encoding", "word", "named"), [("gb18030", "首访", "GB18030/GBK (Chinese)"),
+                                                       ("cp1252", "Negociación", "Windows-1252")])
+def test_a_file_that_turns_out_not_to_be_utf8_after_its_first_megabytes_is_read_whole(duck, tmp_path, encoding,
+                                                                                      word, named):
+    """UTF-8 is judged on the file's first 4 MB (ingest.encodings.UTF8_PREFIX); read_csv finds the
+    later rows that are not, and the whole file is then detected and read again: no row is lost."""
+    from ingest.encodings import UTF8_PREFIX
+
+    plain = UTF8_PREFIX // 20 + 10                                # ASCII rows (~20 bytes each) past the prefix
+    text = "Id,Stage\n" + "".join(f"{i},plain-{i:08d}\n" for i in range(plain)) + f"{plain},{word}\n"
+    data = text.encode(encoding)
+    assert len(data) > UTF8_PREFIX and data[:UTF8_PREFIX].isascii()
+    path = tmp_path / "late.csv"
+    path.write_bytes(data)
+    raw = load_raw(duck, data, "late.csv", path=path)
+    assert raw.rows == plain + 1 and not raw.rejects
+    assert duck.execute(f"SELECT c1 FROM {raw.table} WHERE c0 = ?", [str(plain)]).fetchone() == (word,)
+    assert any(note.startswith(f"encoding: {named}") for note in raw.notes)
+
+
 def test_nul_bytes_are_removed_and_reported(duck):
     raw = load_raw(duck, b'"Id","Note"\n"1","\x00plan"\n', "x.csv")
     assert cells(duck, raw) == [(2, "1", "plan")]
