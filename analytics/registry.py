@@ -180,8 +180,9 @@ _METRICS: tuple[Metric, ...] = (
         interval="wilson", computed_by="analytics.funnel.stage_funnel"),
     Metric(
         "followup_timeliness", "跟进及时率", "Follow-up timeliness",
-        "窗口内新建商机中,创建后 24 小时内有首次跟进(首访以外的跟进记录)的比例(按创建时间计入)。",
-        "Share of deals created in the window with a first follow-up (an activity other than the first visit) within 24 hours.",
+        "窗口内新建商机中,创建后 24 小时内有首次跟进(首访以外的跟进记录)的比例(按创建时间计入);尚未导入任何跟进记录时不计算(—)。",
+        "Share of deals created in the window with a first follow-up (an activity other than the first visit) within 24 hours; "
+        "none (—) while no follow-up records were imported.",
         "ratio", ".1%", True, "cohort",
         "-- a follow-up: any activity but the opening first visit, on the deal or (without a deal)\n"
         "-- on its customer\n"

@@ -30,6 +30,7 @@ NON_SELLING_ROLES = ("analyst", "manager")
 FOLLOWUP_HOURS = 24
 DEFAULT_CONVERSION_DAYS = 90
 
+_FOLLOWUPS_RECORDED = "(SELECT count(*) FROM (SELECT 1 FROM activities WHERE kind <> 'first_visit' LIMIT 1))"
 # Output columns: (name, SQL aggregate over the facts, value when a dimension has no facts).
 _AGGREGATES = (
     ("deals", "sum(deals)::BIGINT", "0"),
@@ -46,7 +47,9 @@ _AGGREGATES = (
     ("nps_promoters", "sum(nps_promoters)::BIGINT", "0"),
     ("nps_detractors", "sum(nps_detractors)::BIGINT", "0"),
     ("nps_n", "sum(nps_n)::BIGINT", "0"),
-    ("followup_n", "sum(followup_n)::BIGINT", "0"),
+    # Deals whose follow-up can be judged: none while no follow-up record (an activity other than
+    # a first visit) was ever imported, e.g. deal exports alone; timeliness is then "—", not 0%.
+    ("followup_n", f"(sum(followup_n) * {_FOLLOWUPS_RECORDED})::BIGINT", "0"),
     ("followup_on_time", "sum(followup_on_time)::BIGINT", "0"),
 )
 # Every measure column (headcount only for 'group' and 'total').

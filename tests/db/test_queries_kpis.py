@@ -201,3 +201,20 @@ def test_labels_and_the_data_window_come_from_the_database(office):
 def test_an_unknown_dimension_is_refused(office):
     with pytest.raises(ValueError, match="unknown dimension"):
         kpi_aggregates(office, MARCH, "region")
+
+
+def test_follow_up_timeliness_is_not_judged_before_any_follow_up_record_exists():
+    """Deal exports alone (no follow-up records): timeliness has no denominator and shows "—",
+    not a 0% that would accuse every consultant; one follow-up record anywhere brings it back."""
+    con = connect_memory()
+    add_deal(con, "d1", "2025-03-02 10:00")
+    add_deal(con, "d2", "2025-03-03 10:00")
+    add_activity(con, "v1", "2025-03-02 10:00", deal_id="d1", kind="first_visit")   # not a follow-up
+    table = kpi_table(kpi_aggregates(con, MARCH, "total"), "total").iloc[0]
+    assert (table["deals"], table["followup_timeliness_n"]) == (2, 0)
+    assert math.isnan(table["followup_timeliness"])
+    add_activity(con, "f1", "2025-03-02 15:00", deal_id="d1", kind="phone")           # 5 h later: on time
+    table = kpi_table(kpi_aggregates(con, MARCH, "total"), "total").iloc[0]
+    # 1 of the 2 deals followed up within 24 h.
+    assert (table["followup_timeliness"], table["followup_timeliness_n"]) == (0.5, 2)
+    con.close()
