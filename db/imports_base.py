@@ -11,11 +11,19 @@ from domain import STAGES
 
 
 class ImportRefused(ValueError):
-    """A file (or an undo) that cannot be imported at all; the database is left as it was."""
+    """A file (or an undo) that cannot be imported at all; the database is left as it was.
 
-    def __init__(self, reason: str):
+    `reason` is the English sentence (the CLI prints it, the audit log stores it); `code` and
+    `params` let the Import page say it in the user's language: the template `imp_why_<code>`
+    of ui/strings/import_refusals.py, filled from `params`. "other" has no template (the page
+    shows `reason`).
+    """
+
+    def __init__(self, reason: str, /, code: str = "other", **params):
         super().__init__(reason)
         self.reason = reason
+        self.code = code
+        self.params = params
 
 
 # The key of each table an import writes: before-images and undo find rows by it.

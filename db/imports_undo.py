@@ -37,9 +37,9 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, int]:
     cur = con.cursor()
     status = scalar(cur, "SELECT status FROM import_batches WHERE batch_id = ?", [batch_id])
     if status is None:
-        raise ImportRefused(f"there is no import batch {batch_id}")
+        raise ImportRefused(f"there is no import batch {batch_id}", code="no_batch", batch=batch_id)
     if status == "undone":
-        raise ImportRefused(f"batch {batch_id} is already undone")
+        raise ImportRefused(f"batch {batch_id} is already undone", code="already_undone", batch=batch_id)
     # A later batch still in force changed a record this batch wrote: it stored a before-image of
     # the same record, or (for rows this batch inserted into a batch_id table) an image naming it.
     later = scalar(cur, """
@@ -52,7 +52,7 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, int]:
                     {"batch": batch_id})
     if later is not None:
         raise ImportRefused(f"batch {later} changed the same records after batch {batch_id}: "
-                            f"undo batch {later} first")
+                            f"undo batch {later} first", code="undo_blocked", later=later, batch=batch_id)
     counts = {"restored": 0, "removed": 0, "stage_events_removed": 0}
     with transaction(cur):
         for table in _UNDO_ORDER:

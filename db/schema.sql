@@ -419,9 +419,11 @@ CREATE TABLE IF NOT EXISTS case_reviews (
 -- One row per fact the KPIs count, with its dimensions and measures already joined: deals created
 -- (fact 'created', by created_at), deals won or lost ('closed', by won_at / lost_at), visits
 -- ('activity', occurred_at) and survey answers ('survey', answered_at); for the funnel, finished
--- stage stays ('stay', by entered_at: stage, stay_days) and the stages each deal reached ('reach',
--- by the deal's created_at: stage, position, reached_at, entered_at, inferred; see
--- db/queries/funnel.py for their meaning), both with the deal's created-at dimensions. Rebuilt from the tables
+-- stage stays ('stay', by entered_at: stage, stay_days) and the stages each deal with stage history
+-- reached ('reach', by the deal's created_at: stage, position, reached_at, entered_at, inferred; see
+-- db/queries/funnel.py for their meaning), both with the deal's created-at dimensions; a deal without
+-- history has its current stage's position and entry on its 'created' row instead, expanded by
+-- db.queries.facts.REACHED_STAGES. Rebuilt from the tables
 -- above by db.queries.facts.refresh_kpi_facts, which db.attribution.refresh_group_attribution
 -- runs after every import, undo, stage mapping, membership change and demo build; an import
 -- refreshes only the facts its batch touched. kpi_aggregates reads it while kpi_facts_state's

@@ -18,9 +18,11 @@ from pathlib import Path
 from db.imports import ImportRefused
 from ingest.limits import refuse_oversized
 
-_MAGIC = ((b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
-          (b"%PDF", "a PDF document"), (b"Rar!", "a RAR archive"), (b"\x1f\x8b", "a gzip archive"),
-          (b"7z\xbc\xaf", "a 7-Zip archive"), (b"BM", None))
+# (magic bytes, what the file is, its kind: the Import page's imp_kind_<kind> label)
+_MAGIC = ((b"\x89PNG", "a PNG image", "png"), (b"GIF8", "a GIF image", "gif"),
+          (b"\xff\xd8\xff", "a JPEG image", "jpeg"), (b"%PDF", "a PDF document", "pdf"),
+          (b"Rar!", "a RAR archive", "rar"), (b"\x1f\x8b", "a gzip archive", "gzip"),
+          (b"7z\xbc\xaf", "a 7-Zip archive", "7z"), (b"BM", None, None))
 
 
 def file_bytes(source: str | os.PathLike | bytes | bytearray | memoryview | object) -> bytes:
@@ -32,7 +34,8 @@ def file_bytes(source: str | os.PathLike | bytes | bytearray | memoryview | obje
             refuse_oversized(Path(source).stat().st_size)   # before reading it into memory
             return Path(source).read_bytes()
         except OSError as error:
-            raise ImportRefused(f"cannot open the file: {error.strerror or error}") from error
+            raise ImportRefused(f"cannot open the file: {error.strerror or error}", code="cannot_open",
+                                detail=str(error.strerror or error)) from error
     if hasattr(source, "getvalue"):
         return bytes(source.getvalue())
     if hasattr(source, "read"):
@@ -44,10 +47,10 @@ def sniff_format(data: bytes, file_name: str) -> str:
     """'csv', 'xlsx', 'xls' or 'json' from the content; refuses images, archives, empty files."""
     # the head decides for any real file; strip() of a whole 200 MB export would copy it
     if not data[:65536].strip(b" \t\r\n\x00") and not data.strip(b" \t\r\n\x00"):
-        raise ImportRefused("the file is empty")
-    for magic, what in _MAGIC:
+        raise ImportRefused("the file is empty", code="empty_file")
+    for magic, what, kind in _MAGIC:
         if data.startswith(magic) and what:
-            raise ImportRefused(f"this is {what}, not a CSV or Excel file")
+            raise ImportRefused(f"this is {what}, not a CSV or Excel file", code="not_csv_or_excel", kind=kind)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
     if data.startswith(b"PK\x03\x04"):
@@ -62,11 +65,13 @@ def _zip_kind(data: bytes) -> str:
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except zipfile.BadZipFile as error:
-        raise ImportRefused(f"the Excel file is damaged and cannot be opened ({error})") from error
+        raise ImportRefused(f"the Excel file is damaged and cannot be opened ({error})",
+                            code="damaged_excel", format="Excel", detail=str(error)) from error
     if any(n.startswith("xl/") for n in names):
         return "xlsx"
     inside = ", ".join(n for n in names[:5] if not n.endswith("/"))
-    raise ImportRefused(f"this is a zip archive ({inside}), not an Excel file: unzip it and import the files inside")
+    raise ImportRefused(f"this is a zip archive ({inside}), not an Excel file: unzip it and import the files inside",
+                        code="zip_not_excel", files=inside)
 
 
 # With `verified_later`, only this much is checked here (a file's end may be cut mid-character).
@@ -149,4 +154,4 @@ def refuse_binary(data: bytes) -> None:
     sample = data[:65536]
     controls = len(re.findall(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", sample))
     if controls > max(8, len(sample) // 100):
-        raise ImportRefused("this is binary data, not a CSV or Excel file")
+        raise ImportRefused("this is binary data, not a CSV or Excel file", code="not_csv_or_excel", kind="binary")

@@ -58,7 +58,9 @@ def refuse_oversized(size: int) -> None:
     limit = max_file_mb()
     if size > limit * 1_000_000:
         raise ImportRefused(f"the file is {size / 1_000_000:,.1f} MB, over the {limit:,} MB limit "
-                            f"({MAX_FILE_MB_VAR}): split it (e.g. by month) and import the parts")
+                            f"({MAX_FILE_MB_VAR}): split it (e.g. by month) and import the parts",
+                            code="over_size_limit", size_mb=size / 1_000_000, limit_mb=limit,
+                            setting=MAX_FILE_MB_VAR)
 
 
 def refuse_too_many_rows(rows: int) -> None:
@@ -66,7 +68,8 @@ def refuse_too_many_rows(rows: int) -> None:
     limit = max_rows()
     if rows > limit:
         raise ImportRefused(f"the file has {rows:,} rows, over the {limit:,}-row limit "
-                            f"({MAX_ROWS_VAR}): split it (e.g. by month) and import the parts")
+                            f"({MAX_ROWS_VAR}): split it (e.g. by month) and import the parts",
+                            code="over_row_limit", rows=rows, limit=limit, setting=MAX_ROWS_VAR)
 
 
 def refuse_archive_bomb(data: bytes) -> None:
@@ -78,16 +81,21 @@ def refuse_archive_bomb(data: bytes) -> None:
     try:
         entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as error:
-        raise ImportRefused(f"the Excel file is damaged and cannot be opened ({error})") from error
+        raise ImportRefused(f"the Excel file is damaged and cannot be opened ({error})",
+                            code="damaged_excel", format="Excel", detail=str(error)) from error
     if len(entries) > MAX_ENTRIES:
         raise ImportRefused(f"the Excel file holds {len(entries):,} parts (at most {MAX_ENTRIES:,}): "
-                            "it is not a normal workbook")
+                            "it is not a normal workbook", code="too_many_parts", parts=len(entries),
+                            limit=MAX_ENTRIES)
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_UNPACKED_BYTES:
         raise ImportRefused(f"the Excel file unpacks to {unpacked / 1024**3:,.1f} GB "
-                            f"(at most {MAX_UNPACKED_BYTES / 1024**3:,.0f} GB): split it and import the parts")
+                            f"(at most {MAX_UNPACKED_BYTES / 1024**3:,.0f} GB): split it and import the parts",
+                            code="unpacks_too_big", size_gb=unpacked / 1024**3,
+                            limit_gb=MAX_UNPACKED_BYTES / 1024**3)
     for entry in entries:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size >= RATIO_CHECKED_FROM and ratio > MAX_ENTRY_RATIO:
             raise ImportRefused(f"the Excel file's part {entry.filename} unpacks {ratio:,.0f} times its size "
-                                f"(at most {MAX_ENTRY_RATIO}): it looks like a zip bomb, not a workbook")
+                                f"(at most {MAX_ENTRY_RATIO}): it looks like a zip bomb, not a workbook",
+                                code="zip_bomb", part=entry.filename, ratio=ratio, limit=MAX_ENTRY_RATIO)

@@ -175,14 +175,17 @@ def _plan(con: duckdb.DuckDBPyConnection, headers: list[str], *, source: str | N
     """
     used = None
     if source is not None and source not in SOURCES:
-        raise ImportRefused(f"unknown source {source!r}: use one of {', '.join(SOURCES)}")
+        raise ImportRefused(f"unknown source {source!r}: use one of {', '.join(SOURCES)}", code="unknown_source",
+                            name=source, choices=", ".join(SOURCES))
     if entity is not None and entity not in ENTITIES:
-        raise ImportRefused(f"unknown entity {entity!r}: use one of {', '.join(ENTITIES)}")
+        raise ImportRefused(f"unknown entity {entity!r}: use one of {', '.join(ENTITIES)}", code="unknown_entity",
+                            name=entity, choices=", ".join(ENTITIES))
     explicit = dict(mapping or {})
     if profile and not explicit:
         saved = mapping_profile(con, profile)
         if saved is None:
-            raise ImportRefused(f"there is no saved mapping named {profile!r}")
+            raise ImportRefused(f"there is no saved mapping named {profile!r}", code="no_saved_mapping",
+                                profile=profile)
         explicit, entity, used = saved[2], entity or saved[1], profile
     elif not explicit and source is None and entity is None:
         saved = mapping_profile_for_signature(con, header_signature(headers))
@@ -205,13 +208,15 @@ def _with_mapping(headers: list[str], found: Detection | None, explicit: dict[st
         header = by_key.get(header_key(column))
         if header is None:
             raise ImportRefused(f"the mapping names column {column!r}, which is not in the file "
-                                f"(columns: {', '.join(headers[:12])})")
+                                f"(columns: {', '.join(headers[:12])})", code="mapping_column_missing",
+                                column=column, columns=", ".join(headers[:12]))
         resolved[name] = header
     entity = entity or (found.entity if found else None) or _entity_of(resolved)
     unknown = [n for n in resolved if n not in ENTITY_FIELDS[entity]]
     if unknown:
         raise ImportRefused(f"unknown field(s) for {entity}: {', '.join(unknown)} "
-                            f"(fields: {', '.join(ENTITY_FIELDS[entity])})")
+                            f"(fields: {', '.join(ENTITY_FIELDS[entity])})", code="unknown_fields",
+                            entity=entity, fields=", ".join(unknown), known=", ".join(ENTITY_FIELDS[entity]))
     base = dict(found.mapping) if found and found.entity == entity else {}
     base.update(resolved)
     merged = {k: v for k, v in base.items() if v}
@@ -240,10 +245,14 @@ def _refuse_undetected(raw: RawTable, det: Detection | None) -> Detection:
     if det is None:
         shown = ", ".join(raw.headers[:10]) + (", …" if len(raw.headers) > 10 else "")
         raise ImportRefused(f"cannot tell what this file is (columns: {shown}): give the entity and a column "
-                            "mapping (--entity deals --map stage=<column> …)")
+                            "mapping (--entity deals --map stage=<column> …)", code="undetected", columns=shown)
     if det.missing:
         profile = next((p for p in PROFILES if p.key == det.profile_key), None)
-        raise ImportRefused(f"{det.label}: a required column is missing: {describe_missing(det.missing, profile)}")
+        # missing: per requirement group, its fields as (field, the export's column name or None)
+        missing = tuple(tuple((name, (profile.fields.get(name, ()) or (None,))[0] if profile else None)
+                              for name in group) for group in det.missing)
+        raise ImportRefused(f"{det.label}: a required column is missing: {describe_missing(det.missing, profile)}",
+                            code="required_column_missing", label=det.label, missing=missing)
     return det
 
 
@@ -364,7 +373,7 @@ def _import_in_transaction(cur, data: bytes, name: str, path: Path | None, sha25
     if strict and rejects:
         line, reason, _ = rejects[0]
         raise ImportRefused(f"strict mode: {len(rejects)} row(s) cannot be read (first: line {line}: {reason}); "
-                            "nothing was imported")
+                            "nothing was imported", code="strict_rejects", n=len(rejects), line=line, reason=reason)
     _drop_raw_rows(cur, raw)
     say(0.6, "writing")
     cur.execute("BEGIN TRANSACTION")

@@ -87,7 +87,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, *,
     refuse_too_many_rows(raw.rows + len(raw.rejects))
     _drop_blank_and_total_rows(con, raw)
     if raw.rows == 0 and not raw.rejects:
-        raise ImportRefused("the file has a header but no data rows")
+        raise ImportRefused("the file has a header but no data rows", code="no_data_rows")
     return raw
 
 
@@ -137,7 +137,8 @@ def _transcoded(data: bytes, encoding: str, why: str) -> bytes:
         return data.decode(encoding).encode("utf-8")
     except UnicodeDecodeError as error:
         raise ImportRefused(f"the file is not valid {why} text (byte {error.start}: {error.reason}); "
-                            "it may be cut off or damaged") from error
+                            "it may be cut off or damaged", code="not_valid_text", encoding=why, byte=error.start,
+                            detail=error.reason) from error
 
 
 def _temp_csv(content: bytes) -> str:
@@ -154,9 +155,10 @@ def _csv_header(utf8: bytes) -> tuple[str, list[str], int, int]:
         delimiter = _sniff_delimiter(head)
         records = _first_records(head, delimiter)
     except csv.Error as error:     # Python's csv stops at a 128 KB field
-        raise ImportRefused(f"cannot read the file as CSV: {error} in its first lines") from error
+        raise ImportRefused(f"cannot read the file as CSV: {error} in its first lines",
+                            code="unreadable_csv_head", detail=str(error)) from error
     if not records:
-        raise ImportRefused("the file is empty")
+        raise ImportRefused("the file is empty", code="empty_file")
     first, end, fields = _pick_header([(r[2], r) for r in records])
     return delimiter, fields, end, first
 
@@ -226,7 +228,8 @@ def _read_csv_into(con: duckdb.DuckDBPyConnection, table: str, target: str, deli
             SELECT line_byte_position, list(DISTINCT error_message), any_value(csv_line)
             FROM {table}_rej GROUP BY line_byte_position ORDER BY line_byte_position""").fetchall()
     except duckdb.Error as error:
-        raise ImportRefused(f"cannot read the file as CSV: {str(error).splitlines()[0]}") from error
+        first = str(error).splitlines()[0]
+        raise ImportRefused(f"cannot read the file as CSV: {first}", code="unreadable_csv", detail=first) from error
     finally:
         for name in (f"{table}_rej", f"{table}_scan"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
@@ -309,7 +312,7 @@ def _load_records(con: duckdb.DuckDBPyConnection, table: str, header: list[str],
 
 def _drop_blank_and_total_rows(con: duckdb.DuckDBPyConnection, raw: RawTable) -> None:
     if not raw.headers:
-        raise ImportRefused("the file has no header row")
+        raise ImportRefused("the file has no header row", code="no_header")
     empty = " AND ".join(f"coalesce(trim({c}), '') = ''" for c in raw.columns)
     raw.blank_rows = con.execute(f"DELETE FROM {raw.base} WHERE {empty}").fetchall()[0][0]
     if raw.blank_rows:

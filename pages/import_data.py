@@ -48,7 +48,7 @@ def write(action, slot: str, success, failure=lambda reason: reason) -> None:
             result = action(con)
             record_action(con, "undo" if slot == "batches" else "stage_map", str(success(result)))
     except ImportRefused as refused:
-        flash(slot, "error", failure(formats.literal(refused.reason)))
+        flash(slot, "error", failure(formats.literal(vw.refusal_text(refused, lang))))
     except DatabaseBusy as busy:
         flash(slot, "error", t("imp_busy", lang, reason=str(busy)))
     else:
@@ -140,8 +140,9 @@ def file_panel(upload, batches) -> tuple[str, vw.ImportPlan] | None:
     with st.container(border=True):
         st.markdown(f"##### :material/description: {formats.literal(name)}")
         base = load(vw.file_preview, data, name)
-        if isinstance(base, str):
-            st.error(t("imp_unreadable", lang, reason=formats.literal(base)), icon=":material/block:")
+        if isinstance(base, vw.Refusal):
+            st.error(t("imp_unreadable", lang, reason=formats.literal(vw.refusal_text(base, lang))),
+                     icon=":material/block:")
         else:
             plan = file_body(key, name, data, base, batches)
         show_outcome(key)
@@ -158,8 +159,9 @@ def file_body(key: str, name: str, data: bytes, base, batches) -> tuple[str, vw.
     detected = base
     if source is not None or entity_override is not None:
         detected = load(vw.file_preview, data, name, source, entity_override)
-        if isinstance(detected, str):
-            about.error(t("imp_mapping_refused", lang, reason=formats.literal(detected)), icon=":material/block:")
+        if isinstance(detected, vw.Refusal):
+            about.error(t("imp_mapping_refused", lang, reason=formats.literal(vw.refusal_text(detected, lang))),
+                        icon=":material/block:")
             return None
     detection_lines(detected, about)
     imported_here = key in st.session_state.get(RESULTS, {})      # its summary below says it all
@@ -176,13 +178,14 @@ def file_body(key: str, name: str, data: bytes, base, batches) -> tuple[str, vw.
     preview = detected
     if mapping is not None:
         preview = load(vw.file_preview, data, name, source, entity_override, tuple(mapping.items()))
-    shown = preview if not isinstance(preview, str) else detected
+    shown = preview if not isinstance(preview, vw.Refusal) else detected
     table_slot.dataframe(vw.preview_frame(shown, privacy, lang, chosen or None), hide_index=True, width="stretch")
     if privacy:
         table_slot.caption(t("imp_preview_privacy", lang))
 
-    if isinstance(preview, str):
-        st.error(t("imp_mapping_refused", lang, reason=formats.literal(preview)), icon=":material/block:")
+    if isinstance(preview, vw.Refusal):
+        st.error(t("imp_mapping_refused", lang, reason=formats.literal(vw.refusal_text(preview, lang))),
+                 icon=":material/block:")
         return None
     if entity is None:
         st.warning(t("imp_undetected", lang), icon=":material/help:")
@@ -197,8 +200,8 @@ def file_body(key: str, name: str, data: bytes, base, batches) -> tuple[str, vw.
                      rows=f"{preview.rows:,}"))
         if preview.rejects:
             line, reason, _ = preview.rejects[0]
-            st.warning(t("imp_preview_rejects", lang, n=len(preview.rejects), line=line, reason=formats.literal(reason)),
-                       icon=":material/warning:")
+            st.warning(t("imp_preview_rejects", lang, n=len(preview.rejects), line=line,
+                         reason=formats.literal(vw.reject_reason_text(reason, lang))), icon=":material/warning:")
     show_flash(f"stages_{key}")       # after saving, the names mapped are no longer listed
     if preview.unmapped_stages:
         stage_mapper(key, preview)
@@ -239,7 +242,8 @@ def show_outcome(key: str) -> None:
     if outcome is None:
         return
     if outcome.refused is not None:
-        st.error(t("imp_refused", lang, reason=formats.literal(outcome.refused)), icon=":material/block:")
+        st.error(t("imp_refused", lang, reason=formats.literal(vw.outcome_refusal_text(outcome, lang))),
+                 icon=":material/block:")
         return
     summary = outcome.summary
     st.markdown(f"**{t('imp_summary', lang)}**")
@@ -265,7 +269,7 @@ def show_outcome(key: str) -> None:
     if summary.changed and summary.as_of:
         st.caption(t("imp_as_of", lang, as_of=summary.as_of.isoformat()))
     if summary.rejects:
-        rejects_table(vw.rejects_frame(summary.rejects, privacy), f"rejects_{key}",
+        rejects_table(vw.rejects_frame(summary.rejects, privacy, lang), f"rejects_{key}",
                       f"{summary.file_name.rsplit('.', 1)[0]}_rejects.csv")
 
 
@@ -339,7 +343,7 @@ def batches_section(batches) -> None:
                      for r in with_rejects.itertuples(index=False)}
             batch_id = st.selectbox(t("imp_batch_pick", lang), list(names), format_func=names.get,
                                     key="imp_rejects_batch")
-            rejects_table(vw.rejects_frame(load(batch_rejects, batch_id), privacy), f"batch_{batch_id}",
+            rejects_table(vw.rejects_frame(load(batch_rejects, batch_id), privacy, lang), f"batch_{batch_id}",
                           f"batch_{batch_id}_rejects.csv")
 
 

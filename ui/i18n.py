@@ -149,6 +149,7 @@ def _merge_area_strings() -> None:
         drilldown,
         explorer,
         funnel,
+        import_refusals,
         imports,
         manage,
         people,
@@ -157,8 +158,8 @@ def _merge_area_strings() -> None:
         weekly,
     )
 
-    for module in (access, alerts, compare, drilldown, explorer, funnel, imports, manage, people, satisfaction,
-                   targets, weekly):
+    for module in (access, alerts, compare, drilldown, explorer, funnel, import_refusals, imports, manage, people,
+                   satisfaction, targets, weekly):
         clash = STRINGS.keys() & module.STRINGS.keys()
         if clash:
             raise KeyError(f"{module.__name__} redefines {sorted(clash)}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -20,10 +20,10 @@ import pandas as pd
 from analytics.privacy import HIDDEN_TEXT, masked_phone, pseudonym
 from db.imports import ImportRefused
 from domain import STAGES
-from ingest.columns import ENTITY_FIELDS, REQUIREMENTS, SOURCES, header_key
+from ingest.columns import ENTITIES, ENTITY_FIELDS, REQUIREMENTS, SOURCES, header_key
 from ingest.pipeline import ImportSummary, Preview, import_file, preview_file
 from ui.exports import to_csv_bytes
-from ui.i18n import STAGE_LABELS, label, t
+from ui.i18n import STAGE_LABELS, STRINGS, label, t
 
 UPLOAD_TYPES: tuple[str, ...] = ("csv", "xlsx", "xls", "json")
 PREVIEW_ROWS = 10
@@ -36,13 +36,106 @@ PROGRESS_STEPS = {"reading": "imp_step_reading", "checking rows": "imp_step_chec
                   "done": "imp_step_done"}
 
 
+# ---------------------------------------------------------------- refusals in the user's language
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a file could not be imported: the English `reason` (the audit log's text), and the
+    `code` and `params` of the ImportRefused it came from, which refusal_text says in the page's
+    language. A plain value, so a cached preview or the session can keep it."""
+
+    reason: str
+    code: str = "other"
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, refused: ImportRefused) -> Refusal:
+        return cls(refused.reason, refused.code, dict(refused.params))
+
+
+def refusal_text(refused: ImportRefused | Refusal, lang: str) -> str:
+    """The refusal as one sentence in `lang`: the template imp_why_<code> filled from its params
+    (a file kind, a data type, a row reason or missing columns in `lang` too); its English
+    `reason` as it is for the code "other", a code without a template or params that do not fit."""
+    key = f"imp_why_{refused.code}"
+    if refused.code == "other" or key not in STRINGS:
+        return refused.reason
+    try:      # format even without params: a template whose params are missing falls back
+        return t(key, lang).format(**_localized_params(refused.params, lang))
+    except (KeyError, IndexError, ValueError, TypeError):
+        return refused.reason
+
+
+def _localized_params(params: Mapping[str, object], lang: str) -> dict[str, object]:
+    values = dict(params)
+    if (kind := values.get("kind")) is not None and f"imp_kind_{kind}" in STRINGS:
+        values["kind"] = t(f"imp_kind_{kind}", lang)
+    if values.get("entity") in ENTITIES:
+        values["entity"] = entity_label(values["entity"], lang)
+    if isinstance(values.get("reason"), str):
+        values["reason"] = reject_reason_text(values["reason"], lang)
+    if isinstance(values.get("missing"), (tuple, list)):
+        values["missing"] = missing_text(values["missing"], lang)
+    return values
+
+
+def missing_text(missing, lang: str) -> str:
+    """Required columns a file lacks, per group its fields as (field, the export's column name or
+    None): '阶段（商机阶段）、状态（商机状态）中的至少一列' / 'Stage (商机阶段) or Status (商机状态)'."""
+    open_, close = (" (", ")") if lang == "en" else ("（", "）")
+
+    def one(name: str, column: str | None) -> str:
+        shown = field_label(name, lang) if f"imp_field_{name}" in STRINGS else name
+        return f"{shown}{open_}{column}{close}" if column and column != shown else shown
+
+    def group_text(group) -> str:
+        items = t("imp_list_or", lang).join(one(name, column) for name, column in group)
+        return t("imp_list_one_of", lang, items=items) if len(group) > 1 else items
+
+    return t("imp_list_sep", lang).join(group_text(group) for group in missing)
+
+
+# The row reasons of ingest (canonical.py, readers.py, organisation.py) → string keys. Each
+# pattern ends where the row's next reason starts ("; ") or at the end; the shortest match wins.
+_ROW_PATTERNS = (
+    ("imp_row_not_date", r'(?P<column>.*?): "(?P<value>.*?)" is not a date'),
+    ("imp_row_not_month", r'(?P<column>.*?): "(?P<value>.*?)" is not a month'),
+    ("imp_row_not_amount", r'(?P<column>.*?): "(?P<value>.*?)" is not an amount'),
+    ("imp_row_no_record_id", r"(?P<column>.*?) is empty \(every row needs its record id\)"),
+    ("imp_row_empty", r"(?P<column>.*?) is empty"),
+    ("imp_row_unknown_metric", r'metric "(?P<metric>.*?)" is not a known metric \((?P<known>.*?)\)'),
+    ("imp_row_field_count", r"expected (?P<expected>\d+) fields, found (?P<found>\d+)"),
+    ("imp_row_not_utf8", r"not UTF-8 text"),
+)
+_ROW_REASONS = tuple((key, re.compile(pattern + r"(?=; |\Z)", re.DOTALL)) for key, pattern in _ROW_PATTERNS)
+
+
+def reject_reason_text(reason, lang: str):
+    """A rejected row's reason (its reasons joined by "; ") in `lang`; a reason that is not one
+    of ingest's own (a DuckDB message) stays as it is, and so does the whole text then."""
+    if not isinstance(reason, str) or not reason:
+        return reason
+    parts, pos = [], 0
+    while True:
+        found = [(match.end(), key, match) for key, pattern in _ROW_REASONS if (match := pattern.match(reason, pos))]
+        if not found:
+            return reason
+        end, key, match = min(found, key=lambda item: item[0])
+        parts.append(t(key, lang, **match.groupdict()))
+        if end >= len(reason):
+            return t("imp_list_sep", lang).join(parts)
+        pos = end + 2
+
+
 # ---------------------------------------------------------------- previews and imports
 
 
 def file_preview(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, source: str | None = None,
-                 entity: str | None = None, mapping: tuple[tuple[str, str], ...] = ()) -> Preview | str:
-    """What the file would import as (`preview_file`, nothing written), or the one-line reason it
-    cannot be read (ImportRefused: not a table, empty, corrupt, or a mapping naming a missing column).
+                 entity: str | None = None, mapping: tuple[tuple[str, str], ...] = ()) -> Preview | Refusal:
+    """What the file would import as (`preview_file`, nothing written), or why it cannot be read
+    (a Refusal of the ImportRefused: not a table, empty, corrupt, or a mapping naming a missing
+    column; refusal_text says it in the page's language).
 
     Arguments are hashable so the page can cache it with `ui.database.load` (per data version:
     saved stage maps and mapping profiles change the answer).
@@ -51,7 +144,7 @@ def file_preview(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, so
         return preview_file(con, data, file_name, source=source, entity=entity, mapping=dict(mapping) or None,
                             rows=PREVIEW_ROWS)
     except ImportRefused as refused:
-        return refused.reason
+        return Refusal.of(refused)
 
 
 @dataclass(frozen=True)
@@ -68,11 +161,20 @@ class ImportPlan:
 
 @dataclass
 class ImportOutcome:
-    """An import's result: the summary, or the reason the file was refused (nothing changed)."""
+    """An import's result: the summary, or the reason the file was refused (nothing changed):
+    `refused` in English (the audit log's text), `refusal` for the page (outcome_refusal_text)."""
 
     file_name: str
     summary: ImportSummary | None = None
     refused: str | None = None
+    refusal: Refusal | None = None
+
+
+def outcome_refusal_text(outcome: ImportOutcome, lang: str) -> str | None:
+    """Why the file was refused, in `lang` (None when it was not)."""
+    if outcome.refusal is not None:
+        return refusal_text(outcome.refusal, lang)
+    return outcome.refused
 
 
 def run_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, *, strict: bool = False,
@@ -87,9 +189,12 @@ def run_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, *, strict: bool
                               mapping=mapping, mapping_profile=(plan.profile_name or None) if mapping else None,
                               strict=strict, progress=progress)
     except ImportRefused as refused:
-        return ImportOutcome(plan.file_name, refused=refused.reason)
+        return ImportOutcome(plan.file_name, refused=refused.reason, refusal=Refusal.of(refused))
     except duckdb.Error as error:
-        return ImportOutcome(plan.file_name, refused=f"database error: {str(error).splitlines()[0]}")
+        first = str(error).splitlines()[0]
+        reason = f"database error: {first}"
+        return ImportOutcome(plan.file_name, refused=reason,
+                             refusal=Refusal(reason, "database_error", {"detail": first}))
     return ImportOutcome(plan.file_name, summary=summary)
 
 
@@ -233,12 +338,16 @@ def named_counts(counts: Mapping[str, int], lang: str) -> str:
 # ---------------------------------------------------------------- rejected rows
 
 
-def rejects_frame(rejects: pd.DataFrame | list, privacy: bool) -> pd.DataFrame:
+def rejects_frame(rejects: pd.DataFrame | list, privacy: bool, lang: str | None = None) -> pd.DataFrame:
     """Rejected rows as (line_no, reason, raw), in line order; raw hidden in privacy mode (it is
-    the file's text and may carry customer names and phones)."""
+    the file's text and may carry customer names and phones). With `lang` the reasons are in that
+    language (reject_reason_text): the page's table and its CSV download say the same; the
+    database and the CLI keep them in English."""
     frame = (rejects.copy() if isinstance(rejects, pd.DataFrame)
              else pd.DataFrame(list(rejects), columns=["line_no", "reason", "raw"]))
     frame = frame[["line_no", "reason", "raw"]].sort_values("line_no", kind="stable").reset_index(drop=True)
+    if lang is not None:
+        frame["reason"] = [reject_reason_text(reason, lang) for reason in frame["reason"]]
     if privacy:
         frame["raw"] = [None if pd.isna(raw) else HIDDEN_TEXT for raw in frame["raw"]]
     return frame

@@ -169,26 +169,53 @@ def test_uploading_the_same_file_again_says_it_was_imported_and_nothing_changes(
     assert hashes(fresh_db) == before
 
 
-@pytest.mark.parametrize(("name", "reason"), [("image.csv", "this is a PNG image, not a CSV or Excel file"),
-                                              ("empty.csv", "the file is empty")])
+@pytest.mark.parametrize(("name", "reason"), [("image.csv", "这是一张 PNG 图片，不是 CSV 或 Excel 文件。"),
+                                              ("empty.csv", "文件为空。")])
 def test_a_file_that_cannot_be_read_shows_the_reason_and_changes_nothing(monkeypatch, db_copy, name, reason):
     before = hashes(db_copy)
     app = upload(open_page(monkeypatch, db_copy), name)
-    assert f"无法读取此文件：{reason}（数据库未改变）" in texts(app, "error")
+    assert f"无法读取此文件（数据库未改变）：{reason}" in texts(app, "error")
     assert not [b for b in app.button if b.label == "导入"]
     assert hashes(db_copy) == before
+
+
+@pytest.mark.parametrize(("lang", "shown", "not_shown"), [
+    ("zh", "无法读取此文件（数据库未改变）：文件为空。", "the file is empty"),
+    ("en", "This file cannot be read (database unchanged): The file is empty.", "文件为空")])
+def test_an_empty_file_is_refused_in_the_language_of_the_page(monkeypatch, fresh_db, lang, shown, not_shown):
+    app = upload(open_page(monkeypatch, fresh_db, {"lang": lang}), "empty.csv")
+    assert shown in texts(app, "error")
+    assert not_shown.lower() not in texts(app).lower()
+
+
+def test_a_file_refused_on_import_says_why_in_english_on_the_english_page(monkeypatch, fresh_db):
+    app = upload(open_page(monkeypatch, fresh_db, {"lang": "en"}), "bad_rows.csv")
+    assert ('3 row(s) cannot be read (e.g. line 3: 商机金额: "一百万" is not an amount)' in texts(app, "warning"))
+    app.checkbox(key="imp_strict").check()
+    app.run()
+    click(app, "Import")
+    assert ('Not imported (database unchanged): Strict mode: 3 row(s) cannot be read (first: line 3: 商机金额: '
+            '"一百万" is not an amount); nothing was imported.') in texts(app, "error")
+
+
+def test_rejected_rows_keep_their_english_reasons_on_the_english_page(monkeypatch, fresh_db):
+    app = click(upload(open_page(monkeypatch, fresh_db, {"lang": "en"}), "bad_rows.csv"), "Import")
+    assert list(app.dataframe[-1].value["reason"]) == ['商机金额: "一百万" is not an amount',
+                                                       '创建时间: "2025/13/45" is not a date',
+                                                       "expected 7 fields, found 4"]
 
 
 def test_strict_mode_refuses_a_file_with_unreadable_rows_and_changes_nothing(monkeypatch, db_copy):
     before = hashes(db_copy)
     app = upload(open_page(monkeypatch, db_copy), "bad_rows.csv")
     # lines 3 (一百万) and 4 (2025/13/45) cannot be read; line 5 has too few columns
-    assert "预计有 3 行无法读取（例如第 3 行：商机金额: \"一百万\" is not an amount）" in texts(app, "warning")
+    assert "预计有 3 行无法读取（例如第 3 行：商机金额：“一百万”不是有效金额）" in texts(app, "warning")
     app.checkbox(key="imp_strict").check()
     app.run()
     click(app, "导入")
-    assert ("未导入：strict mode: 3 row(s) cannot be read (first: line 3: 商机金额: \"一百万\" is not an amount); "
-            "nothing was imported（数据库未改变）") in texts(app, "error")
+    assert ("未导入（数据库未改变）：严格模式下有 3 行无法读取（第一处在第 3 行：商机金额：“一百万”不是有效金额），"
+            "未导入任何数据。") in texts(app, "error")
+    assert "strict mode" not in texts(app, "error")
     assert hashes(db_copy) == before
 
 
@@ -200,7 +227,9 @@ def test_rejected_rows_are_listed_with_line_and_reason_and_offered_as_csv(monkey
     rejects = app.dataframe[-1].value
     assert list(rejects.columns) == ["line_no", "reason", "raw"]
     assert list(rejects["line_no"]) == [3, 4, 5]
-    assert rejects["reason"].iloc[0] == '商机金额: "一百万" is not an amount'
+    assert list(rejects["reason"]) == ["商机金额：“一百万”不是有效金额", "创建时间：“2025/13/45”不是有效日期",
+                                       "应有 7 个字段，实际 4 个"]            # stored in English, shown in Chinese
+    assert rows(fresh_db, "SELECT reason FROM import_rejects ORDER BY line_no")[0] == ('商机金额: "一百万" is not an amount',)
     assert rejects["raw"].iloc[0] == "B-2,金额坏了,王芳,复访,一百万,2025/3/2,进行中"
     assert len(app.get("download_button")) >= 1
     assert rows(fresh_db, "SELECT line_no FROM import_rejects ORDER BY 1") == [(3,), (4,), (5,)]
@@ -283,8 +312,8 @@ def test_import_all_takes_the_files_in_order_and_an_undo_refused_says_why(monkey
     click(app, "撤销", 1)
     assert "确定撤销批次 #1（zoho_deals_week1.csv）" in texts(app, "warning")
     click(app, "确认撤销")
-    assert ("无法撤销批次 #1：batch 2 changed the same records after batch 1: undo batch 2 first"
-            in texts(app, "error"))
+    assert "无法撤销批次 #1：批次 #2 在其后修改了同样的记录，请先撤销批次 #2。" in texts(app, "error")
+    assert "changed the same records" not in texts(app)
     assert hashes(fresh_db) == before
 
 

@@ -39,16 +39,20 @@ def test_a_preview_of_uploaded_bytes_says_what_the_file_is(con):
     assert list(preview.sample["line"]) == [2, 3, 4]
 
 
-@pytest.mark.parametrize(("name", "reason"), [("image.csv", "this is a PNG image, not a CSV or Excel file"),
-                                              ("empty.csv", "the file is empty")])
-def test_a_file_that_cannot_be_read_previews_as_its_reason(con, name, reason):
-    assert vw.file_preview(con, fixture_bytes(name), name) == reason
+@pytest.mark.parametrize(("name", "reason", "code"), [
+    ("image.csv", "this is a PNG image, not a CSV or Excel file", "not_csv_or_excel"),
+    ("empty.csv", "the file is empty", "empty_file")])
+def test_a_file_that_cannot_be_read_previews_as_its_reason(con, name, reason, code):
+    refusal = vw.file_preview(con, fixture_bytes(name), name)
+    assert isinstance(refusal, vw.Refusal)
+    assert (refusal.reason, refusal.code) == (reason, code)
 
 
 def test_a_mapping_naming_a_missing_column_previews_as_its_reason(con):
-    reason = vw.file_preview(con, fixture_bytes("unknown_layout.csv"), "unknown_layout.csv", None, "deals",
-                             (("stage", "Nope"),))
-    assert reason.startswith("the mapping names column 'Nope', which is not in the file")
+    refusal = vw.file_preview(con, fixture_bytes("unknown_layout.csv"), "unknown_layout.csv", None, "deals",
+                              (("stage", "Nope"),))
+    assert refusal.reason.startswith("the mapping names column 'Nope', which is not in the file")
+    assert vw.refusal_text(refusal, "zh").startswith("列映射中的列“Nope”不在文件中（文件的列：Property, Agent")
 
 
 def test_run_import_gives_the_summary_or_the_refusal_and_saves_a_changed_mapping_under_its_name(con):
