@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from db.attribution import refresh_group_attribution
+from db.import_scope import refuse_organisation_file, refuse_outside_projects
 from db.imports_base import TABLE_KEYS, ImportRefused, column_types, record_key_sql, scalar, transaction
 from db.imports_stages import rebuild_from_stages
 
@@ -27,12 +28,15 @@ _UNUSED = {
 }
 
 
-def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, int]:
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, *,
+               projects: tuple[str, ...] | None = None) -> dict[str, int]:
     """Undo an import batch: restore what it changed, remove what it added; counts per action.
 
     Refused (ImportRefused) when the batch does not exist, is already undone, or a later batch
-    still in force changed the same records. People, groups and projects the batch created are
-    removed only when nothing refers to them any more.
+    still in force changed the same records; for an undoer limited to `projects` (None: any),
+    also when the batch wrote another project's records or is a roster or targets file
+    (db/import_scope.py). People, groups and projects the batch created are removed only when
+    nothing refers to them any more.
     """
     cur = con.cursor()
     status = scalar(cur, "SELECT status FROM import_batches WHERE batch_id = ?", [batch_id])
@@ -53,6 +57,9 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict[str, int]:
     if later is not None:
         raise ImportRefused(f"batch {later} changed the same records after batch {batch_id}: "
                             f"undo batch {later} first", code="undo_blocked", later=later, batch=batch_id)
+    refuse_organisation_file(scalar(cur, "SELECT entity FROM import_batches WHERE batch_id = ?", [batch_id]), projects,
+                             undo=True)
+    refuse_outside_projects(cur, batch_id, projects, undo=True)
     counts = {"restored": 0, "removed": 0, "stage_events_removed": 0}
     with transaction(cur):
         for table in _UNDO_ORDER:

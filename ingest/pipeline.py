@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 
 from db.attribution import refresh_group_attribution
+from db.import_scope import refuse_organisation_file, refuse_outside_projects
 from db.imports import (
     ImportRefused,
     batch_with_sha256,
@@ -270,8 +271,11 @@ def import_file(con: duckdb.DuckDBPyConnection, path_or_bytes, file_name: str | 
                 source: str | None = None, entity: str | None = None,
                 mapping: Mapping[str, str] | None = None, mapping_profile: str | None = None,
                 strict: bool = False, progress: Progress | None = None,
-                imported_by: str | None = None) -> ImportSummary:
+                imported_by: str | None = None, projects: tuple[str, ...] | None = None) -> ImportSummary:
     """Import one export file; see the module docstring. Raises ImportRefused (nothing changed).
+
+    `projects`: the projects the importer may write (a manager's scope; None: any), see
+    db/import_scope.py.
 
     `mapping` {canonical field: column} overrides or completes the detected columns (a value
     of "" unmaps a field) and is saved as a profile (`mapping_profile` or the file's stem) for
@@ -290,7 +294,7 @@ def import_file(con: duckdb.DuckDBPyConnection, path_or_bytes, file_name: str | 
             try:
                 summary = _import_in_transaction(cur, data, name, path, sha, source=source, entity=entity,
                                                  mapping=mapping, profile=mapping_profile, strict=strict,
-                                                 say=say, imported_by=imported_by)
+                                                 say=say, imported_by=imported_by, projects=projects)
             except BaseException:
                 _rollback_if_begun(cur)
                 raise
@@ -358,7 +362,8 @@ def _setting_bytes(text: str) -> float:
 
 
 def _import_in_transaction(cur, data: bytes, name: str, path: Path | None, sha256: Callable[[], str], *, source,
-                           entity, mapping, profile, strict: bool, say: Progress, imported_by) -> ImportSummary:
+                           entity, mapping, profile, strict: bool, say: Progress, imported_by,
+                           projects: tuple[str, ...] | None) -> ImportSummary:
     """Read and check the file into temp tables, then write it in a transaction left open.
 
     Reading and checking write only this cursor's temp tables, so they run before BEGIN: the
@@ -368,6 +373,7 @@ def _import_in_transaction(cur, data: bytes, name: str, path: Path | None, sha25
     raw = load_raw(cur, data, name, path=path)
     det, used_profile = _plan(cur, raw.headers, source=source, entity=entity, mapping=mapping, profile=profile)
     det = _refuse_undetected(raw, det)
+    refuse_organisation_file(det.entity, projects)
     say(0.35, "checking rows")
     canonical, rejects = _validate(cur, raw, det)
     if strict and rejects:
@@ -383,6 +389,7 @@ def _import_in_transaction(cur, data: bytes, name: str, path: Path | None, sha25
                       imported_by=imported_by)
     ctx = WriteContext(det.source_system, det.entity, canonical, det.default_kind, frozenset(det.mapping))
     written: WriteResult = WRITERS[det.entity](cur, batch, ctx)
+    refuse_outside_projects(cur, batch, projects)
     store_rejects(cur, batch, rejects)
     summary = _summary(name, sha, det, raw, canonical, rejects, written, batch)
     summary.already_imported_batch = before

@@ -230,7 +230,8 @@ def import_now(plans: list[tuple[str, vw.ImportPlan]], where) -> None:
 
         try:
             with open_connection() as con:
-                results[key] = vw.run_import(con, plan, strict=strict, progress=report)
+                results[key] = vw.run_import(con, plan, strict=strict, progress=report,
+                                             projects=ctx.scope.project_ids)
                 record_action(con, "import", f"{plan.file_name}: {vw.outcome_text(results[key])}")
         except DatabaseBusy as busy:
             results[key] = vw.ImportOutcome(plan.file_name, refused=t("imp_busy", lang, reason=str(busy)))
@@ -300,7 +301,7 @@ def undo_confirmation(batch_id: int, frame) -> None:
         yes, no, _ = st.columns([1, 1, 6])
         if yes.button(t("imp_undo_yes", lang), key="imp_undo_yes", type="primary"):
             st.session_state.pop(UNDO_PENDING, None)
-            write(lambda con: undo_batch(con, batch_id), "batches",
+            write(lambda con: undo_batch(con, batch_id, projects=ctx.scope.project_ids), "batches",
                   lambda counts: t("imp_undone", lang, batch=batch_id, restored=counts["restored"],
                                    removed=counts["removed"], events=counts["stage_events_removed"]),
                   lambda reason: t("imp_undo_refused", lang, batch=batch_id, reason=reason))

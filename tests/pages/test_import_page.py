@@ -40,8 +40,8 @@ def db_copy(demo_db_path, tmp_path):
     return copy
 
 
-def open_page(monkeypatch, db_path, params=None):
-    app = run_app(monkeypatch, db_path, params, page=PAGE)
+def open_page(monkeypatch, db_path, params=None, user="admin"):
+    app = run_app(monkeypatch, db_path, params, page=PAGE, user=user)
     assert not app.exception, app.exception
     return app
 
@@ -338,3 +338,21 @@ def test_after_an_import_the_other_pages_read_the_new_data(monkeypatch, db_copy)
     app.run()
     assert not app.exception, app.exception
     assert "最近导入：zoho_deals_week1.csv" in texts(app, "caption")
+
+
+def test_a_project_manager_cannot_import_another_projects_deals_and_is_told_why(monkeypatch, db_copy):
+    """mgr_pb manages 滨江悦 (PB) only: a file with a 云栖府 (PA) deal is refused, nothing changes."""
+    content = ("Deal Id,Deal,Stage,Created,Project\nX1,新商机,首访,2026-11-20,滨江悦\n"
+               "X2,别的项目,首访,2026-11-20,云栖府\n").encode()
+    app = upload(open_page(monkeypatch, db_copy, user="mgr_pb"), "two_projects.csv", content=content)
+    next(s for s in app.selectbox if s.label == "数据类型").set_value("deals")
+    app.run()
+    for field, column in {"record_id": "Deal Id", "name": "Deal", "stage": "Stage", "created_at": "Created",
+                          "project": "Project"}.items():
+        selectbox_with_key(app, f"__{field}").set_value(column)
+    app.run()
+    before = hashes(db_copy)
+    click(app, "导入")
+    assert "文件中有您负责范围以外项目的记录：云栖府 (1)。请由管理员或数据分析员导入。" in texts(app, "error")
+    assert {t: h for t, h in hashes(db_copy).items() if t != "audit_log"} == \
+        {t: h for t, h in before.items() if t != "audit_log"}

@@ -67,6 +67,20 @@ STRINGS: dict[str, tuple[str, str]] = {
                                "Strict mode: {n:,} row(s) cannot be read (first: line {line}: {reason}); nothing "
                                "was imported."),
     "imp_why_database_error": ("数据库出错：{detail}。", "Database error: {detail}."),
+    # --- whose data (db/import_scope.py: a manager imports and undoes only their projects' records)
+    "imp_why_organisation_file": ("花名册和目标文件涉及多个项目，需由管理员或数据分析员导入；"
+                                  "您负责的小组和目标可在“小组管理”“目标设置”页面修改。",
+                                  "A roster or targets file spans projects: an administrator or analyst imports it "
+                                  "(your groups and targets can be changed on the Groups and Set targets pages)."),
+    "imp_why_undo_organisation_file": ("花名册和目标文件涉及多个项目，需由管理员或数据分析员撤销。",
+                                       "A roster or targets file spans projects: an administrator or analyst "
+                                       "undoes it."),
+    "imp_why_outside_scope": ("文件中有您负责范围以外项目的记录：{projects}。请由管理员或数据分析员导入。",
+                              "The file holds records of projects outside yours: {projects}. An administrator or "
+                              "analyst can import it."),
+    "imp_why_undo_outside_scope": ("该批次写入了您负责范围以外项目的记录：{projects}。请由管理员或数据分析员撤销。",
+                                   "The batch wrote records of projects outside yours: {projects}. An "
+                                   "administrator or analyst can undo it."),
     # --- undo (db/imports_undo.py)
     "imp_why_no_batch": ("没有导入批次 #{batch}。", "There is no import batch #{batch}."),
     "imp_why_already_undone": ("批次 #{batch} 已经撤销过了。", "Batch #{batch} is already undone."),
