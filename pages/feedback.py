@@ -16,7 +16,8 @@ from analytics.pacing import month_bounds
 from db import feedback
 from db.queries import kpi_aggregates
 from db.queries.people import staff_roster
-from ui import charts_manage as cm
+from ui import manage_shared as ms
+from ui import tables_feedback as tf
 from ui.components import empty_state
 from ui.context import page_context
 from ui.database import load, open_connection
@@ -69,7 +70,7 @@ with box_tab:
         counts = box["status"].value_counts()
         for column, status in zip(st.columns(3), feedback.SUGGESTION_STATUSES, strict=True):
             column.metric(t(f"mg_status_{status}", lang), f"{int(counts.get(status, 0))}")
-        shown = cm.suggestions_frame(box, lang)
+        shown = tf.suggestions_frame(box, lang)
         edited = st.data_editor(shown, key=f"mg_box_editor_{version}", hide_index=True, width="stretch",
                                 disabled=["suggestion_id", "created", "author", "group", "body"],
                                 column_config={
@@ -79,10 +80,10 @@ with box_tab:
                                     "group": st.column_config.TextColumn(t("mg_box_group", lang), width="small"),
                                     "body": st.column_config.TextColumn(t("mg_box_body", lang), width="large"),
                                     "status": st.column_config.SelectboxColumn(
-                                        t("mg_box_status", lang), options=list(cm.status_labels(lang).values()),
+                                        t("mg_box_status", lang), options=list(tf.status_labels(lang).values()),
                                         required=True),
                                     "response": st.column_config.TextColumn(t("mg_box_response", lang))})
-        changes = cm.suggestion_changes(shown, edited)
+        changes = tf.suggestion_changes(shown, edited)
         if st.button(t("mg_box_save", lang, n=len(changes)), disabled=not changes, key="mg_box_save"):
             write(lambda con: feedback.update_suggestions(con, changes), t("mg_box_saved", lang, n=len(changes)))
 
@@ -96,15 +97,15 @@ if not group_names:
 with weekly_tab:
     left, right = st.columns(2)
     group_id = left.selectbox(t("group", lang), list(group_names), key="mg_weekly_group", format_func=group_names.get)
-    weeks = cm.recent_mondays(as_of, 8)
+    weeks = tf.recent_mondays(as_of, 8)
     week = right.selectbox(t("mg_weekly_week", lang), weeks, key="mg_weekly_week",
-                           format_func=lambda w: cm.week_option(w, as_of, lang))
+                           format_func=lambda w: tf.week_option(w, as_of, lang))
     history = load(feedback.weekly_summaries, group_id)
     week_window = replace(everything, start=week, end=min(week + timedelta(days=6), as_of))
     numbers = kpi_table(load(kpi_aggregates, week_window, "group"), "group").set_index("group")
-    st.markdown(cm.week_numbers_text(numbers, group_id, week_window, lang))
-    saved = cm.summary_for(history, week)
-    earlier = cm.summary_for(history, week - timedelta(days=7))
+    st.markdown(tf.week_numbers_text(numbers, group_id, week_window, lang))
+    saved = tf.summary_for(history, week)
+    earlier = tf.summary_for(history, week - timedelta(days=7))
     if earlier is not None and earlier["next_plan"]:
         st.caption(t("mg_weekly_last_plan", lang) + earlier["next_plan"])
     with st.form(f"mg_weekly_form_{group_id}_{week:%Y%m%d}_{version}"):
@@ -120,26 +121,26 @@ with weekly_tab:
     if history.empty:
         st.caption(t("mg_weekly_none", lang))
     else:
-        st.dataframe(cm.summaries_frame(history, lang), hide_index=True, width="stretch")
+        st.dataframe(tf.summaries_frame(history, lang), hide_index=True, width="stretch")
 
 # --- monthly review cards ---
 with review_tab:
-    months = cm.recent_months(as_of, 6)
+    months = ms.recent_months(as_of, 6)
     sellers = roster[~roster["role"].isin(NON_SELLING_ROLES) & ~roster["role_in_group"].isin(NON_SELLING_ROLES)
                      & roster["group_id"].notna()]
     left, right = st.columns(2)
     month = left.selectbox(t("mg_review_month", lang), months, index=1 if len(months) > 1 else 0,
-                           key="mg_review_month", format_func=lambda m: cm.award_month_option(m, as_of, lang))
+                           key="mg_review_month", format_func=lambda m: ms.award_month_option(m, as_of, lang))
     person = right.selectbox(t("mg_person", lang), list(sellers["staff_id"]), key="mg_review_person",
-                             format_func=cm.roster_labels(sellers, lang).get)
+                             format_func=tf.roster_labels(sellers, lang).get)
     first, last = month_bounds(month.date())
     month_window = replace(everything, start=first, end=min(last, as_of))
     by_staff = kpi_table(load(kpi_aggregates, month_window, "staff"), "staff").set_index("staff")
     done = load(feedback.review_cards, first)
     st.caption(t("mg_review_progress", lang, done=len(set(done["staff_id"]) & set(sellers["staff_id"])),
                  total=len(sellers), month=f"{first:%Y-%m}"))
-    kpis = cm.review_kpis(by_staff, person)
-    cards = cm.review_cards(kpis, lang, hands_on=person in cm.hands_on_staff(sellers))
+    kpis = tf.review_kpis(by_staff, person)
+    cards = tf.review_cards(kpis, lang, hands_on=person in ms.hands_on_staff(sellers))
     for row in (cards[:4], cards[4:]):
         for column, card in zip(st.columns(4), row, strict=False):
             with column, st.container(border=True):
@@ -162,7 +163,7 @@ with review_tab:
     if card:
         st.caption(t("mg_review_saved_at", lang, when=pd.Timestamp(card["updated_at"]).strftime("%Y-%m-%d %H:%M"),
                      reviewer=card["reviewer"] or t("mg_none", lang)))
-        changed = cm.changed_kpis(card["kpis"], kpis)
+        changed = tf.changed_kpis(card["kpis"], kpis)
         if changed:
-            st.warning(t("mg_review_kpis_changed", lang, metrics="、".join(cm.review_metric_label(m, lang)
+            st.warning(t("mg_review_kpis_changed", lang, metrics="、".join(tf.review_metric_label(m, lang)
                                                                           for m in changed)), icon=":material/update:")

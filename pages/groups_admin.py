@@ -10,7 +10,8 @@ import streamlit as st
 from analytics.membership import ROLES_IN_GROUP, Stint
 from db import groups
 from domain import GROUP_BASES, PHASES
-from ui import charts_manage as cm
+from ui import manage_shared as ms
+from ui import tables_groups_admin as ga
 from ui.context import page_context, record_action
 from ui.database import load, open_connection
 from ui.i18n import BASIS_LABELS, ROLE_LABELS, label, t
@@ -38,7 +39,7 @@ def write(action, success: str) -> None:
             action(con)
             record_action(con, "groups", success)
     except groups.MembershipRefused as refused:
-        st.error(cm.refusal_text(refused.problems, staff_names, group_names, lang), icon=":material/block:")
+        st.error(ms.refusal_text(refused.problems, staff_names, group_names, lang), icon=":material/block:")
     except groups.GroupRefused as refused:
         st.error(t(f"mg_refused_{refused.kind}", lang, detail=refused.detail), icon=":material/block:")
     else:
@@ -51,7 +52,7 @@ st.subheader(t("mg_structure_header", lang))
 if overview.empty:
     st.info(t("mg_no_groups", lang), icon=":material/info:")
 else:
-    st.dataframe(cm.group_table(overview, lang), hide_index=True, width="stretch")
+    st.dataframe(ga.group_table(overview, lang), hide_index=True, width="stretch")
 with st.expander(t("mg_group_edit", lang), icon=":material/edit:"):
     picked = st.selectbox(t("mg_group_pick", lang), [NEW, *overview["group_id"]], key="mg_group_pick",
                           format_func=lambda g: t("mg_group_new", lang) if g == NEW else group_names[g])
@@ -85,7 +86,7 @@ shown = st.segmented_control(t("group", lang), list(overview["group_id"]), key="
                              default=overview["group_id"].iloc[0], format_func=group_names.get) \
     or overview["group_id"].iloc[0]
 history = load(groups.membership_history, shown)
-members, planned, past = cm.members_frames(history, as_of, lang)
+members, planned, past = ga.members_frames(history, as_of, lang)
 st.dataframe(members, hide_index=True, width="stretch")
 if not planned.empty:
     st.caption(t("mg_planned_caption", lang))
@@ -102,7 +103,7 @@ st.caption(t("mg_move_caption", lang))
 order = {g: i for i, g in enumerate(overview["group_id"])}
 active = directory[directory["active"]].assign(_order=lambda f: f["group_id"].map(order).fillna(len(order)))
 active = active.sort_values(["_order", "staff_id"], kind="stable")   # people in groups first, by group
-person_labels = cm.person_labels(directory, group_names, lang)
+person_labels = ga.person_labels(directory, group_names, lang)
 with st.form("mg_move_form"):
     left, middle, right, last = st.columns([3, 3, 2, 2])
     person = left.selectbox(t("mg_person", lang), list(active["staff_id"]), key="mg_move_person",
@@ -114,7 +115,7 @@ with st.form("mg_move_form"):
     effective = last.date_input(t("mg_effective", lang), value=as_of, key="mg_move_date")
     if st.form_submit_button(t("mg_move_submit", lang), type="primary"):
         write(lambda con: groups.move_member(con, person, target, role, effective),
-              cm.move_done_text(staff_names.get(person, person), group_names.get(target), role, effective, lang))
+              ga.move_done_text(staff_names.get(person, person), group_names.get(target), role, effective, lang))
 
 with st.expander(t("mg_past_header", lang), icon=":material/edit_calendar:"):
     st.caption(t("mg_past_caption", lang))

@@ -18,7 +18,9 @@ from analytics.regroup import (
 )
 from db import groups, regroup
 from domain import GROUP_BASES, PHASES
-from ui import charts_manage as cm
+from ui import charts_regroup as cr
+from ui import manage_shared as ms
+from ui import tables_regroup as tr
 from ui.components import show_chart
 from ui.context import page_context, record_action
 from ui.database import load, open_connection
@@ -41,7 +43,7 @@ def write(action, success, *, select=None) -> None:
             result = action(con)
             record_action(con, "regroup", success(result) if callable(success) else success)
     except groups.MembershipRefused as refused:
-        st.error(cm.refusal_text(refused.problems, staff_names, group_names, lang), icon=":material/block:")
+        st.error(ms.refusal_text(refused.problems, staff_names, group_names, lang), icon=":material/block:")
         return
     except groups.GroupRefused as refused:
         st.error(t(f"mg_refused_{refused.kind}", lang, detail=refused.detail), icon=":material/block:")
@@ -63,13 +65,13 @@ saved = load(regroup.drafts)
 if "_mg_rg_select" in st.session_state:
     st.session_state["mg_rg_draft"] = st.session_state.pop("_mg_rg_select")
 draft_id = left.selectbox(t("mg_rg_draft", lang), [NEW, *saved["draft_id"]], key="mg_rg_draft",
-                          format_func=lambda d: cm.draft_option(saved, d, lang))
+                          format_func=lambda d: tr.draft_option(saved, d, lang))
 months = right.segmented_control(t("mg_rg_months", lang), (3, 6, 12), default=6, key="mg_rg_months",
                                  format_func=lambda m: t("mg_months", lang, months=m)) or 6
 people = with_closing_record(load(regroup.regroup_people, as_of, months), today_groups)
 staff_names = dict(zip(people["staff_id"], people["name"], strict=True))
 version = st.session_state.get("_mg_rg_version", 0)
-start_groups, start_members = cm.draft_start(today_groups, people, load(regroup.draft_groups, draft_id),
+start_groups, start_members = tr.draft_start(today_groups, people, load(regroup.draft_groups, draft_id),
                                              load(regroup.draft_members, draft_id), draft_id != NEW)
 
 # --- the draft: its groups, then who is where ---
@@ -77,19 +79,19 @@ st.subheader(t("mg_rg_groups_header", lang))
 st.caption(t("mg_rg_groups_caption", lang))
 projects = ctx.choices.projects
 edited_groups = st.data_editor(
-    cm.draft_groups_editor(start_groups, projects, lang), key=f"mg_rg_groups_{draft_id}_{version}", num_rows="dynamic",
+    tr.draft_groups_editor(start_groups, projects, lang), key=f"mg_rg_groups_{draft_id}_{version}", num_rows="dynamic",
     hide_index=True, width="stretch", placeholder="", column_config={
         "group_id": None,
         "name": st.column_config.TextColumn(t("mg_group_name", lang), required=True),
         "basis": st.column_config.SelectboxColumn(t("basis", lang), required=True,
                                                   options=[label(BASIS_LABELS, b, lang) for b in GROUP_BASES]),
-        "phase": st.column_config.SelectboxColumn(t("mg_phase", lang), options=[cm.phase_text(p, lang) for p in PHASES],
+        "phase": st.column_config.SelectboxColumn(t("mg_phase", lang), options=[ms.phase_text(p, lang) for p in PHASES],
                                                   help=t("mg_phase_help", lang)),
         "project": st.column_config.SelectboxColumn(t("project", lang), options=list(projects.values()))})
-draft_groups = cm.draft_groups_from_editor(edited_groups, projects, lang)
+draft_groups = tr.draft_groups_from_editor(edited_groups, projects, lang)
 st.subheader(t("mg_rg_people_header", lang))
 edited_people = st.data_editor(
-    cm.draft_people_editor(people, start_members, draft_groups, group_names, lang),
+    tr.draft_people_editor(people, start_members, draft_groups, group_names, lang),
     key=f"mg_rg_people_{draft_id}_{version}", hide_index=True, width="stretch",
     disabled=["staff_id", "name", "today"], column_config={
         "staff_id": None, "name": st.column_config.TextColumn(t("mg_person", lang)),
@@ -98,7 +100,7 @@ edited_people = st.data_editor(
                                                   required=True),
         "role": st.column_config.SelectboxColumn(t("mg_rg_draft_role", lang), required=True,
                                                  options=[label(ROLE_LABELS, r, lang) for r in ROLES_IN_GROUP])})
-draft_members = cm.draft_members_from_editor(edited_people, draft_groups, lang)
+draft_members = tr.draft_members_from_editor(edited_people, draft_groups, lang)
 
 # --- today against the draft ---
 st.subheader(t("mg_rg_compare_header", lang, months=months))
@@ -108,27 +110,27 @@ compared = compare_groupings(today, draft)
 crossings = load(regroup.phase_crossings, as_of, months)
 points_today, points_draft = handoff_points(today_groups, crossings), handoff_points(draft_groups, crossings)
 moves = draft_moves(people, draft_members)
-for column, (title, value, note) in zip(st.columns(4), cm.regroup_headline(
+for column, (title, value, note) in zip(st.columns(4), tr.regroup_headline(
         today, draft, moves, points_today, points_draft, lang), strict=True):
     with column, st.container(border=True):
         st.metric(title, value)
         st.caption(note or "\u00a0")
-show_chart(cm.regroup_figure(compared, lang), width="stretch", key="mg_rg_chart")
-st.dataframe(cm.compare_table(compared, lang), hide_index=True, width="stretch")
+show_chart(cr.regroup_figure(compared, lang), width="stretch", key="mg_rg_chart")
+st.dataframe(tr.compare_table(compared, lang), hide_index=True, width="stretch")
 st.caption(t("mg_rg_compare_caption", lang, months=months))
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{t('mg_rg_handoffs_today', lang)}**  \n"
-                + cm.handoff_text(points_today, group_names, projects, lang))
+                + tr.handoff_text(points_today, group_names, projects, lang))
 with right:
     st.markdown(f"**{t('mg_rg_handoffs_draft', lang)}**  \n"
-                + cm.handoff_text(points_draft, dict(zip(draft_groups["group_id"], draft_groups["name"], strict=True)),
+                + tr.handoff_text(points_draft, dict(zip(draft_groups["group_id"], draft_groups["name"], strict=True)),
                                   projects, lang))
-show_chart(cm.tenure_figure(draft_people(people, draft_members), draft_groups, as_of, lang), width="stretch",
+show_chart(cr.tenure_figure(draft_people(people, draft_members), draft_groups, as_of, lang), width="stretch",
                 key="mg_rg_tenure")
 if not moves.empty:
     with st.expander(t("mg_rg_moves", lang, n=len(moves)), icon=":material/swap_horiz:"):
-        st.dataframe(cm.moves_table(moves, staff_names, group_names, draft_groups, lang), hide_index=True,
+        st.dataframe(tr.moves_table(moves, staff_names, group_names, draft_groups, lang), hide_index=True,
                      width="stretch")
 
 # --- save, apply ---

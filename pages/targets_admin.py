@@ -13,7 +13,7 @@ from analytics.membership import NON_SELLING_ROLES, split_target
 from analytics.pacing import month_bounds
 from db import groups
 from db.queries import kpi_aggregates
-from ui import charts_manage as cm
+from ui import tables_targets_admin as ta
 from ui.context import page_context, record_action
 from ui.database import load, open_connection
 from ui.i18n import ROLE_LABELS, label, t
@@ -43,9 +43,9 @@ def write(action, success: str) -> None:
     st.rerun()
 
 
-def number_columns(metrics=cm.TARGET_COLUMNS) -> dict:
+def number_columns(metrics=ta.TARGET_COLUMNS) -> dict:
     formats = {"won_amount": "localized", "csat": "%.2f"}
-    return {m: st.column_config.NumberColumn(cm.target_label(m, lang), min_value=0.0,
+    return {m: st.column_config.NumberColumn(ta.target_label(m, lang), min_value=0.0,
                                              max_value=5.0 if m == "csat" else None, format=formats.get(m, "localized"),
                                              step=0.01 if m == "csat" else 0.1 if m == "won_amount" else 1.0)
             for m in metrics}
@@ -61,19 +61,19 @@ if overview.empty:
     st.stop()
 months = [month_offset(this_month, k) for k in range(-3, 4)]
 month = st.selectbox(t("mg_tgt_month", lang), months, index=months.index(month_offset(this_month, 1)),
-                     key="mg_tgt_month", format_func=lambda m: cm.month_option(m, this_month, lang))
+                     key="mg_tgt_month", format_func=lambda m: ta.month_option(m, this_month, lang))
 version = st.session_state.get("_mg_tgt_version", 0)
 group_ids = list(overview["group_id"])
 group_names = dict(zip(overview["group_id"], overview["name"], strict=True))
 
 # --- group targets ---
 st.subheader(t("mg_tgt_group_header", lang, month=f"{month:%Y-%m}"))
-frame = cm.target_editor_frame(group_ids, group_names, load(groups.targets_for_month, "group", month))
+frame = ta.target_editor_frame(group_ids, group_names, load(groups.targets_for_month, "group", month))
 edited = st.data_editor(frame, key=f"mg_tgt_editor_{month:%Y%m}_{version}", hide_index=True, width="stretch",
                         placeholder="",
                         disabled=["name"], column_config={"name": st.column_config.TextColumn(t("group", lang)),
                                                           **number_columns()})
-changes = cm.target_changes(frame, edited)
+changes = ta.target_changes(frame, edited)
 st.caption(t("mg_tgt_pending", lang, n=len(changes)) if changes else t("mg_tgt_blank_help", lang))
 if st.button(t("mg_tgt_save", lang), type="primary", disabled=not changes, key="mg_tgt_save"):
     write(lambda con: groups.save_targets(con, "group", month, changes), t("mg_tgt_saved", lang, n=len(changes)))
@@ -84,21 +84,21 @@ window = replace(ctx.filters, start=reference_first, end=month_bounds(reference_
 with st.expander(t("mg_tgt_reference", lang, start=f"{reference_first:%Y-%m}", end=f"{reference_last:%Y-%m}"),
                  icon=":material/history:"):
     kpis = kpi_table(load(kpi_aggregates, window, "group"), "group")
-    st.dataframe(cm.reference_frame(kpis, group_ids, group_names, "group", 3, lang), hide_index=True, width="stretch")
+    st.dataframe(ta.reference_frame(kpis, group_ids, group_names, "group", 3, lang), hide_index=True, width="stretch")
 
 # --- a group's target split across its members ---
 st.subheader(t("mg_split_header", lang))
 st.caption(t("mg_split_caption", lang))
 group_targets = load(groups.targets_for_month, "group", month)
-targeted = group_targets[group_targets["metric"].isin(cm.SPLIT_METRICS)]
+targeted = group_targets[group_targets["metric"].isin(ta.SPLIT_METRICS)]
 with_targets = [g for g in group_ids if g in set(targeted["scope_id"])] or group_ids
 left, middle, right = st.columns([3, 3, 2])
 group_id = left.selectbox(t("group", lang), group_ids, index=group_ids.index(with_targets[0]), key="mg_split_group",
                           format_func=group_names.get)
-choices = [m for m in cm.SPLIT_METRICS if m in set(targeted.loc[targeted["scope_id"] == group_id, "metric"])] \
-    or list(cm.SPLIT_METRICS)
+choices = [m for m in ta.SPLIT_METRICS if m in set(targeted.loc[targeted["scope_id"] == group_id, "metric"])] \
+    or list(ta.SPLIT_METRICS)
 metric = middle.selectbox(t("mg_split_metric", lang), choices, key="mg_split_metric",
-                          format_func=lambda m: cm.target_label(m, lang))
+                          format_func=lambda m: ta.target_label(m, lang))
 mode = right.radio(t("mg_split_mode", lang), ("equal", "weight"), key="mg_split_mode", horizontal=True,
                    format_func=lambda m: t(f"mg_split_{m}", lang))
 roster = load(groups.staff_directory, month)
@@ -109,7 +109,7 @@ staff_targets = load(groups.targets_for_month, "staff", month)
 if members.empty:
     st.info(t("mg_split_no_members", lang, group=group_names[group_id], month=f"{month:%Y-%m}"), icon=":material/info:")
 elif total.empty:
-    st.info(t("mg_split_no_target", lang, group=group_names[group_id], metric=cm.target_label(metric, lang),
+    st.info(t("mg_split_no_target", lang, group=group_names[group_id], metric=ta.target_label(metric, lang),
               month=f"{month:%Y-%m}"),
             icon=":material/info:")
 else:
@@ -125,13 +125,13 @@ else:
         weights = dict(zip(picked["staff_id"], picked["weight"].fillna(0.0).astype(float), strict=True))
     existing = staff_targets[staff_targets["metric"] == metric].set_index("scope_id")["value"].to_dict()
     try:
-        parts = split_target(float(total.iloc[0]), weights, unit=cm.WAN if metric == "won_amount" else 1)
+        parts = split_target(float(total.iloc[0]), weights, unit=ta.WAN if metric == "won_amount" else 1)
     except ValueError:
         st.warning(t("mg_split_no_weight", lang), icon=":material/warning:")
     else:
-        st.markdown(t("mg_split_total", lang, group=group_names[group_id], metric=cm.target_label(metric, lang),
-                      total=cm.target_value_text(float(total.iloc[0]), metric), n=len(parts)))
-        st.dataframe(cm.split_preview(parts, weights, existing, staff_names, metric, lang), hide_index=True,
+        st.markdown(t("mg_split_total", lang, group=group_names[group_id], metric=ta.target_label(metric, lang),
+                      total=ta.target_value_text(float(total.iloc[0]), metric), n=len(parts)))
+        st.dataframe(ta.split_preview(parts, weights, existing, staff_names, metric, lang), hide_index=True,
                      width="stretch")
         if st.button(t("mg_split_save", lang), key="mg_split_save"):
             write(lambda con: groups.save_targets(con, "staff", month, [(s, metric, v) for s, v in parts.items()]),
@@ -143,12 +143,12 @@ with st.expander(t("mg_staff_targets_header", lang, group=group_names[group_id],
     ids = list(members["staff_id"])
     if ids:
         mine = staff_targets[staff_targets["scope_id"].isin(ids)]
-        staff_frame = cm.target_editor_frame(ids, staff_names, mine)
+        staff_frame = ta.target_editor_frame(ids, staff_names, mine)
         staff_edited = st.data_editor(staff_frame, key=f"mg_staff_editor_{group_id}_{month:%Y%m}_{version}",
                                       hide_index=True, width="stretch", disabled=["name"], placeholder="",
                                       column_config={"name": st.column_config.TextColumn(t("mg_person", lang)),
                                                      **number_columns()})
-        staff_changes = cm.target_changes(staff_frame, staff_edited)
+        staff_changes = ta.target_changes(staff_frame, staff_edited)
         if st.button(t("mg_tgt_save", lang), disabled=not staff_changes, key="mg_staff_save"):
             write(lambda con: groups.save_targets(con, "staff", month, staff_changes),
                   t("mg_tgt_saved", lang, n=len(staff_changes)))
