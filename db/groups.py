@@ -4,7 +4,7 @@ Membership changes go through `apply_moves` and nowhere else: one transaction th
 stints, applies the moves with analytics.membership's rules, refuses the whole change when any
 rule breaks (nothing written), writes the affected people's stints and refreshes the group
 attribution of deals, activities and surveys (db/attribution.py) before COMMIT. The roster import
-(ingest/writers.py) writes memberships itself today; `stint_problems` is the check it can share.
+(ingest/organisation.py) writes memberships itself and then passes `membership_problems`.
 """
 
 from __future__ import annotations
@@ -98,6 +98,12 @@ def stint_problems(stints: list[Stint], staff_ids: list[str]) -> list[Problem]:
     """The membership rules (overlaps, two groups at once, two leaders) over a stint list: the
     check any writer of memberships (page, draft, roster import) should pass before writing."""
     return history_problems(stints, staff_ids)
+
+
+def membership_problems(con: duckdb.DuckDBPyConnection, staff_ids: list[str]) -> list[Problem]:
+    """stint_problems of `staff_ids` over the memberships as stored (in an open transaction: with
+    its writes so far), e.g. after a roster import wrote them and before it commits."""
+    return stint_problems(_stints(con), staff_ids)
 
 
 # ---------------------------------------------------------------- membership writes

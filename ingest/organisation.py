@@ -18,7 +18,16 @@ from datetime import date
 
 import duckdb
 
-from db.imports import UpsertCounts, remember, resolve_groups, setting, upsert_rows, word_key_sql
+from db.groups import membership_problems
+from db.imports import (
+    ImportRefused,
+    UpsertCounts,
+    remember,
+    resolve_groups,
+    setting,
+    upsert_rows,
+    word_key_sql,
+)
 from ingest.columns import METRIC_WORDS
 from ingest.stages import BASIS_WORDS, ROLE_WORDS, word_table
 from ingest.writing import WriteContext, WriteResult, fetch_rows, people, person_join, project_table
@@ -53,9 +62,26 @@ def write_roster(con: duckdb.DuckDBPyConnection, batch_id: int, ctx: WriteContex
     updated = fetch_rows(con, """SELECT count(*) FROM import_changes WHERE batch_id = ? AND table_name = 'staff'
                             AND before_json IS NOT NULL""", [batch_id])[0][0]
     result.counts = _memberships(con, batch_id)
+    _refuse_membership_conflicts(con)
     result.notes.append(f"people: {created} new, {updated} existing updated (name or role); the counts are "
                         "memberships (person → group)")
     return result
+
+
+def _refuse_membership_conflicts(con: duckdb.DuckDBPyConnection) -> None:
+    """ImportRefused (the caller rolls back) when the roster leaves its people in two groups at
+    once, with overlapping stints, or a group with two leaders: the rules the group pages keep."""
+    staff_ids = [staff_id for (staff_id,) in fetch_rows(con, "SELECT DISTINCT staff_id FROM _roster")]
+    problems = membership_problems(con, staff_ids)
+    if not problems:
+        return
+    involved = sorted({p.staff_id for p in problems if p.staff_id} | {p.other_staff_id for p in problems
+                                                                    if p.other_staff_id})
+    names = dict(fetch_rows(con, "SELECT staff_id, name FROM staff WHERE list_contains(?, staff_id)", [involved]))
+    people = ", ".join(names.get(staff_id) or staff_id for staff_id in involved)
+    kinds = ", ".join(sorted({p.kind for p in problems}))
+    raise ImportRefused(f"the roster breaks the membership rules ({kinds}) for: {people}; nothing was imported",
+                        code="roster_conflicts", people=people, n=len(involved))
 
 
 def _memberships(con: duckdb.DuckDBPyConnection, batch_id: int) -> UpsertCounts:

@@ -182,3 +182,22 @@ def test_a_record_id_repeated_in_the_file_keeps_the_later_row(con):
     assert rows(con, "SELECT name, stage, amount FROM deals WHERE source_record_id = 'D-1'") == [
         ("第二次", "revisit", 1_100_000.0)]
     assert "1 rows repeat a record id of a later row" in "\n".join(summary.lines())
+
+
+@pytest.mark.parametrize("rows_text, involved", [
+    # 王芳 in 一组 from January with no end, and in 二组 from March: two groups at once.
+    ("王芳,一组,组长,阶段,2026-01-01,\n王芳,二组,置业顾问,阶段,2026-03-01,\n", "王芳"),
+    # 王芳 and 陈静 both lead 一组 from March.
+    ("王芳,一组,组长,阶段,2026-03-01,\n陈静,一组,组长,阶段,2026-03-01,\n", "王芳, 陈静"),
+])
+def test_a_roster_that_breaks_the_membership_rules_is_refused_and_changes_nothing(con, fixture, rows_text,
+                                                                                 involved):
+    from db.imports import ImportRefused
+
+    import_file(con, fixture("roster.csv"))
+    before = table_hashes(con)
+    with pytest.raises(ImportRefused) as refused:
+        import_file(con, ("姓名,小组,角色,分组依据,生效日期,结束日期\n" + rows_text).encode(), "roster_bad.csv")
+    assert (refused.value.code, refused.value.params["people"]) == ("roster_conflicts", involved)
+    assert {t: h for t, h in table_hashes(con).items() if t != "audit_log"} == \
+        {t: h for t, h in before.items() if t != "audit_log"}

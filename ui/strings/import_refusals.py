@@ -81,6 +81,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "imp_why_undo_outside_scope": ("该批次写入了您负责范围以外项目的记录：{projects}。请由管理员或数据分析员撤销。",
                                    "The batch wrote records of projects outside yours: {projects}. An "
                                    "administrator or analyst can undo it."),
+    "imp_why_roster_conflicts": ("花名册会造成小组成员冲突（同一人同时在两个小组、任期重叠，或一个小组有两位组长），"
+                                 "涉及 {n} 人：{people}。未导入任何数据，请修正文件后重新导入。",
+                                 "The roster breaks the membership rules (someone in two groups at once, overlapping "
+                                 "stints, or a group with two leaders) for {n} people: {people}. Nothing was "
+                                 "imported; fix the file and import it again."),
     # --- undo (db/imports_undo.py)
     "imp_why_no_batch": ("没有导入批次 #{batch}。", "There is no import batch #{batch}."),
     "imp_why_already_undone": ("批次 #{batch} 已经撤销过了。", "Batch #{batch} is already undone."),
