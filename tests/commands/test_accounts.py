@@ -74,3 +74,18 @@ def test_the_weekly_report_as_an_analyst_without_the_grant_is_in_privacy_mode(of
     result = cli("report", "weekly", "--db", str(office), "--week", "2026-W46", "--out", str(out), "--as", "analyst")
     assert result.returncode == 0, result.stderr
     assert "privacy mode" in result.stdout
+
+
+def test_rebuilding_the_demo_keeps_the_sign_in_accounts(tmp_path):
+    db = str(tmp_path / "demo.duckdb")
+    assert cli("demo", "--db", db).returncode == 0
+    made = cli("accounts", "--db", db, "add", "boss", "--role", "admin", "--password-stdin", stdin="long enough pw\n")
+    assert made.returncode == 0, made.stderr
+    with duckdb.connect(db, read_only=True) as con:
+        before = con.execute("SELECT username, role, password_hash FROM accounts").fetchall()
+    rebuilt = cli("demo", "--db", db, "--force")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "kept 1 sign-in account(s)" in rebuilt.stdout
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.execute("SELECT username, role, password_hash FROM accounts").fetchall() == before
+        assert con.execute("SELECT count(*) FROM deals").fetchone()[0] > 20_000     # the demo itself is back
