@@ -64,3 +64,21 @@ def test_a_zoho_export_uploaded_through_the_file_input_imports_and_shows_its_sum
     # the new batch is listed, in force, with its undo button
     assert page.get_by_text("zoho_deals_week1.csv").count() >= 2
     assert page.get_by_role("button", name="撤销").count() >= 1
+
+
+def test_a_refused_file_says_why_in_chinese_and_the_database_is_unchanged(page, import_server, tmp_path):
+    """Only a header: refused before anything is written, the reason in the page's language (no
+    English sentence inside a Chinese frame); screenshot import_refused.png."""
+    header_only = tmp_path / "只有表头.csv"
+    header_only.write_text("商机名称,商机阶段,商机金额\n", encoding="utf-8")
+    page.goto(f"{import_server}/import")
+    settle(page)
+    page.wait_for_selector("text=选择文件（可多选）", timeout=60_000)
+    page.set_input_files("input[type=file]", str(header_only))
+    page.wait_for_selector("text=文件只有表头，没有数据行。", timeout=90_000)
+    settle(page)
+    shown = page.locator('[data-testid="stAlert"]').all_inner_texts()
+    assert any("文件只有表头，没有数据行。" in text for text in shown)
+    assert not any("the file has a header" in text for text in shown)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "import_refused")
