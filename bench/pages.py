@@ -24,7 +24,7 @@ from analytics import alerts
 from analytics.awards import candidate_measures, champion_candidates, with_team_measures
 from analytics.funnel import mark_immature, stage_funnel, stall_thresholds, time_in_stage
 from analytics.handoffs import handoff_table
-from analytics.kpis import kpi_table
+from analytics.kpis import kpi_table, rolled_up
 from analytics.mix import mix_adjusted_win_rates
 from analytics.pacing import attainment_table, month_bounds, monthly_actuals, pace_table
 from analytics.satisfaction import (
@@ -125,6 +125,14 @@ def _pace_alerts(con, ctx):
     return found
 
 
+def _overview_kpis(con, c):
+    """pages/overview.py and ui/alerts.py: one kpi_aggregates by group per window (ui.database.load
+    caches it for both), the cards from their sums."""
+    current, previous = (kpi_aggregates(con, window, "group") for window in (c.filters, c.filters.previous()))
+    cards = [kpi_table(rolled_up(agg, None), "total") for agg in (current, previous)]
+    return cards, alerts.satisfaction_drops(kpi_table(current, "group"), kpi_table(previous, "group"))
+
+
 def _stalled(con, scope, history, as_of, listed):
     """ui/alerts.py: the stalled deals counted, and the first `listed` per stage."""
     thresholds = stall_thresholds(stage_durations(con, history))
@@ -133,15 +141,10 @@ def _stalled(con, scope, history, as_of, listed):
 
 OVERVIEW = [
     FRAME,
-    Step("kpi_table total, current and previous window",
-         lambda con, c: (_kpis(con, c.filters, "total"), _kpis(con, c.filters.previous(), "total")),
-         ("db.queries.kpis:kpi_aggregates",)),
+    Step("KPIs by group, current and previous window: the cards (their sums), satisfaction drops",
+         _overview_kpis, ("db.queries.kpis:kpi_aggregates",)),
     Step("alerts: pace (group × month, 4 target metrics)", _pace_alerts,
          ("db.queries.kpis:kpi_aggregates", "db.queries.pacing:monthly_targets")),
-    Step("alerts: satisfaction drops (group, current and previous)",
-         lambda con, c: alerts.satisfaction_drops(_kpis(con, c.filters, "group"),
-                                                  _kpis(con, c.filters.previous(), "group")),
-         ("db.queries.kpis:kpi_aggregates",)),
     Step("alerts: overdue follow-ups", lambda con, c: overdue_followups(con, c.filters, c.as_of),
          ("db.queries.followups:overdue_followups",)),
     Step("alerts: stalled deals",
@@ -211,17 +214,15 @@ PEOPLE = [
 
 SATISFACTION = [
     FRAME,
-    Step("totals, current and previous",
-         lambda con, c: (satisfaction_table(kpi_aggregates(con, c.filters, "total"), "total"),
-                         satisfaction_table(kpi_aggregates(con, c.filters.previous(), "total"), "total")),
+    Step("by group (the current total is their sum) + previous total + vs conversion",
+         lambda con, c: (satisfaction_table(rolled_up(agg := kpi_aggregates(con, c.filters, "group"), None), "total"),
+                         satisfaction_table(kpi_aggregates(con, c.filters.previous(), "total"), "total"),
+                         satisfaction_table(agg, "group"), satisfaction_vs_conversion(kpi_table(agg, "group"))),
          ("db.queries.kpis:kpi_aggregates",)),
-    Step("by group + vs conversion",
-         lambda con, c: (satisfaction_table(agg := kpi_aggregates(con, c.filters, "group"), "group"),
-                         satisfaction_vs_conversion(kpi_table(agg, "group"))),
-         ("db.queries.kpis:kpi_aggregates",)),
-    Step("trend (week × group and week)",
-         lambda con, c: (satisfaction_table(kpi_aggregates(con, c.filters, ("week", "group")), ["week", "group"]),
-                         satisfaction_trend(kpi_aggregates(con, c.filters, "week"), "week")),
+    Step("trend (week × group, and their sums per week)",
+         lambda con, c: (satisfaction_table(agg := kpi_aggregates(con, c.filters, ("week", "group")),
+                                            ["week", "group"]),
+                         satisfaction_trend(rolled_up(agg, "week"), "week")),
          ("db.queries.kpis:kpi_aggregates",)),
     Step("by consultant (staff × group)",
          lambda con, c: (rank_by_lower_bound(satisfaction_table(kpi_aggregates(con, c.filters, ("staff", "group")),

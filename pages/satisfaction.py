@@ -9,7 +9,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from analytics.kpis import kpi_table
+from analytics.kpis import kpi_table, rolled_up
 from analytics.registry import METRICS
 from analytics.satisfaction import (
     satisfaction_table,
@@ -102,8 +102,9 @@ def draw_trend() -> None:
     with metric_column:
         metric = st.segmented_control(t("sat_trend_metric", lang), ("csat", "nps"), default="csat",
                                       key="sat_metric", format_func=lambda m: t(f"sat_metric_{m}", lang)) or "csat"
-    by_group = satisfaction_table(load(kpi_aggregates, filters, (period, "group")), [period, "group"])
-    overall = satisfaction_trend(load(kpi_aggregates, filters, period), period)
+    per_group = load(kpi_aggregates, filters, (period, "group"))
+    by_group = satisfaction_table(per_group, [period, "group"])
+    overall = satisfaction_trend(rolled_up(per_group, period), period)     # the groups' sums per period
     show_chart(trend_figure(by_group, overall, period=period, metric=metric, names=names, colors=colors,
                                  lang=lang), width="stretch", key="sat_trend_chart", theme=None)
     st.caption(t("sat_trend_caption", lang, min_n=DEFAULT_MIN_N))
@@ -152,7 +153,10 @@ def draw_conversion(by_group_aggregates: pd.DataFrame) -> None:
 page_header(t("page_satisfaction", lang), lang)
 st.caption(t("sat_basis", lang, start=filters.start.isoformat(), end=filters.end.isoformat()))
 
-current = satisfaction_table(load(kpi_aggregates, filters, "total"), "total").iloc[0]
+# The window's totals are the groups' sums (CSAT and NPS are sums of answers; unattributed
+# answers are a row of their own): one query fewer than asking for "total" as well.
+by_group_aggregates = load(kpi_aggregates, filters, "group")
+current = satisfaction_table(rolled_up(by_group_aggregates, None), "total").iloc[0]
 if current["csat_n"] + current["nps_n"] == 0:
     empty_state(lang, "sat_empty")
     st.stop()
@@ -165,7 +169,6 @@ groups = load(catalog.groups)
 order = list(groups["group_id"])
 names = dict(zip(groups["group_id"], groups["name"], strict=True))
 colors = group_colors(order)
-by_group_aggregates = load(kpi_aggregates, filters, "group")
 by_group = satisfaction_table(by_group_aggregates, "group")
 draw_groups(by_group)
 draw_distribution(by_group)

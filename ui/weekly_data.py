@@ -9,6 +9,7 @@ someone re-freezes it on purpose.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -101,6 +102,24 @@ def _digest_lists(con: duckdb.DuckDBPyConnection, members: Filters, start: date,
     return lists, open_lists.stalled_total
 
 
+def _both_digests(con: duckdb.DuckDBPyConnection, week: tuple, week_before: tuple):
+    """_digest_lists of this week and the week before, side by side on two threads.
+
+    DuckDB runs a query on both cores only part of the time (~1.3 on these machines), so the two
+    weeks' ~15 queries overlap well: 0.2-0.3 s of a ~1.9 s first computation at 1M deals. Each
+    thread has a cursor of its own (a DuckDB connection object is not shared across threads).
+    """
+    cursors = [con.cursor(), con.cursor()]
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            running = [pool.submit(_digest_lists, cursor, *args) for cursor, args in zip(cursors, (week, week_before),
+                                                                                          strict=True)]
+            return running[0].result(), running[1].result()
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
 def _pace(con: duckdb.DuckDBPyConnection, members: Filters, groups: pd.DataFrame, end: date) -> pd.DataFrame:
     """pace_table rows of every target of the month holding `end`, month to date as of `end`, with
     a `metric` column, in display order (as the targets page computes them, on the Sunday)."""
@@ -132,8 +151,8 @@ def computed_meeting(con: duckdb.DuckDBPyConnection, week: str, filters: Filters
     week_aggregates = kpi_aggregates(con, members, "group")
     previous_aggregates = kpi_aggregates(con, before, "group")
     pace = _pace(con, members, groups, end)
-    current, stalled_total = _digest_lists(con, members, start, end)
-    previous, stalled_total_previous = _digest_lists(con, before, before_start, before_end)
+    (current, stalled_total), (previous, stalled_total_previous) = _both_digests(
+        con, (members, start, end), (before, before_start, before_end))
     sections = {
         "scoreboard": scoreboard(week_aggregates, pace, groups),
         "pace": pace,

@@ -136,3 +136,40 @@ def test_funnel_counts_of_snapshot_imports_from_facts_equal_those_from_the_table
     assert stored["inferred"].sum() > 0 and stored["reached"].sum() > stored["inferred"].sum()
     pd.testing.assert_frame_equal(stored, computed, check_dtype=False)
     assert inferred_only < stored["reached"].sum()       # most reached stages were never stored
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_satisfaction_totals_and_weekly_series_are_the_sums_of_the_groups_rows(demo, window):
+    """pages/satisfaction.py sums the group rows instead of asking for 'total' and 'week' too:
+    CSAT and NPS are sums of answers, and unattributed answers are a row of their own."""
+    from analytics.kpis import rolled_up
+    from analytics.satisfaction import satisfaction_table, satisfaction_trend
+
+    by_group = kpis.kpi_aggregates(demo, window, "group")
+    pd.testing.assert_frame_equal(satisfaction_table(rolled_up(by_group, None), "total"),
+                                  satisfaction_table(kpis.kpi_aggregates(demo, window, "total"), "total"),
+                                  check_dtype=False)
+    per_week = kpis.kpi_aggregates(demo, window, ("week", "group"))
+    summed = satisfaction_trend(rolled_up(per_week, "week"), "week")
+    asked = satisfaction_trend(kpis.kpi_aggregates(demo, window, "week"), "week")
+    # Weeks without any fact are rows of zeros when asked for, absent from the sums: the same
+    # points wherever there are answers.
+    asked = asked[asked["week"].isin(summed["week"])].reset_index(drop=True)
+    assert len(summed) > 0
+    pd.testing.assert_frame_equal(summed, asked, check_dtype=False)
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_the_overview_cards_from_the_groups_sums_equal_those_asked_for_the_total(demo, window):
+    """pages/overview.py: every card (ui.kpi_cards.OVERVIEW_CARDS) is a count, an amount or a ratio
+    of sums, so the groups' rows summed give the cards of the 'total' row, intervals included."""
+    from analytics.kpis import kpi_table, rolled_up
+    from ui.kpi_cards import OVERVIEW_CARDS
+
+    summed = kpi_table(rolled_up(kpis.kpi_aggregates(demo, window, "group"), None), "total")
+    asked = kpi_table(kpis.kpi_aggregates(demo, window, "total"), "total")
+    columns = [c for c in asked.columns if c.split("_n")[0] in OVERVIEW_CARDS or
+               any(c.startswith(f"{card}_") for card in OVERVIEW_CARDS) or c in OVERVIEW_CARDS]
+    assert {"deals", "won_amount", "win_rate", "win_rate_low", "csat", "csat_n"} <= set(columns)
+    assert summed.loc[0, ["deals", "visits", "won_deals", "csat_n"]].sum() > 0
+    pd.testing.assert_frame_equal(summed[columns], asked[columns], check_dtype=False)
