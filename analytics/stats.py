@@ -29,22 +29,32 @@ def wilson_interval(successes: int, trials: int, z: float = Z95) -> tuple[float,
     return (float(low), float(high))
 
 
+def _floats(values) -> np.ndarray:
+    """A Series (or list) as float64 numbers, NaN where missing or not a number."""
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _bounds(low: np.ndarray, high: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame({"low": low, "high": high}, index=index)
+
+
+# numpy inside: kpi_table computes ~16 intervals per call, and pandas' per-operation overhead made
+# them most of its 10 ms (every page calls it several times).
+
 def wilson_intervals(successes: pd.Series, trials: pd.Series, z: float = Z95) -> pd.DataFrame:
     """Vectorised `wilson_interval`: a frame with columns low, high on the index of `trials`.
 
     Rows with trials == 0 (or missing) get NaN bounds. Bounds are clipped to [0, 1] to remove
     floating-point dust at the edges (0/n and n/n).
     """
-    n = pd.to_numeric(trials, errors="coerce").astype("float64")
-    k = pd.to_numeric(successes, errors="coerce").astype("float64").set_axis(n.index)
-    valid = n > 0
-    safe_n = n.where(valid, np.nan)
-    p = k / safe_n
-    denominator = 1 + z * z / safe_n
-    centre = (p + z * z / (2 * safe_n)) / denominator
-    half = z * np.sqrt(p * (1 - p) / safe_n + z * z / (4 * safe_n * safe_n)) / denominator
-    return pd.DataFrame({"low": (centre - half).clip(0, 1), "high": (centre + half).clip(0, 1)},
-                        index=n.index)
+    n, k = _floats(trials), _floats(successes)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe_n = np.where(n > 0, n, np.nan)
+        p = k / safe_n
+        denominator = 1 + z * z / safe_n
+        centre = (p + z * z / (2 * safe_n)) / denominator
+        half = z * np.sqrt(p * (1 - p) / safe_n + z * z / (4 * safe_n * safe_n)) / denominator
+    return _bounds(np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1), pd.Series(trials).index)
 
 
 def mean_intervals(total: pd.Series, sum_of_squares: pd.Series, n: pd.Series,
@@ -53,15 +63,13 @@ def mean_intervals(total: pd.Series, sum_of_squares: pd.Series, n: pd.Series,
 
     Uses the sample variance (n − 1); NaN bounds when n < 2 (one answer says nothing about spread).
     """
-    count = pd.to_numeric(n, errors="coerce").astype("float64")
-    s = pd.to_numeric(total, errors="coerce").astype("float64").set_axis(count.index)
-    ss = pd.to_numeric(sum_of_squares, errors="coerce").astype("float64").set_axis(count.index)
-    enough = count >= 2
-    safe_n = count.where(enough, np.nan)
-    mean = s / safe_n
-    variance = ((ss - safe_n * mean * mean) / (safe_n - 1)).clip(lower=0)
-    half = z * np.sqrt(variance / safe_n)
-    return pd.DataFrame({"low": mean - half, "high": mean + half}, index=count.index)
+    count, s, ss = _floats(n), _floats(total), _floats(sum_of_squares)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe_n = np.where(count >= 2, count, np.nan)
+        mean = s / safe_n
+        variance = np.clip((ss - safe_n * mean * mean) / (safe_n - 1), 0, None)
+        half = z * np.sqrt(variance / safe_n)
+    return _bounds(mean - half, mean + half, pd.Series(n).index)
 
 
 def nps_intervals(promoters: pd.Series, detractors: pd.Series, n: pd.Series,
@@ -71,15 +79,14 @@ def nps_intervals(promoters: pd.Series, detractors: pd.Series, n: pd.Series,
     Each answer scores +1 (promoter), 0 (passive) or −1 (detractor); NPS is 100 × their mean, whose
     variance is p_pro + p_det − (p_pro − p_det)². Bounds clipped to [−100, 100]; NaN when n == 0.
     """
-    count = pd.to_numeric(n, errors="coerce").astype("float64")
-    pro = pd.to_numeric(promoters, errors="coerce").astype("float64").set_axis(count.index)
-    det = pd.to_numeric(detractors, errors="coerce").astype("float64").set_axis(count.index)
-    safe_n = count.where(count > 0, np.nan)
-    p_pro, p_det = pro / safe_n, det / safe_n
-    score = p_pro - p_det
-    half = z * np.sqrt((p_pro + p_det - score * score).clip(lower=0) / safe_n)
-    return pd.DataFrame({"low": (100 * (score - half)).clip(-100, 100),
-                         "high": (100 * (score + half)).clip(-100, 100)}, index=count.index)
+    count, pro, det = _floats(n), _floats(promoters), _floats(detractors)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe_n = np.where(count > 0, count, np.nan)
+        p_pro, p_det = pro / safe_n, det / safe_n
+        score = p_pro - p_det
+        half = z * np.sqrt(np.clip(p_pro + p_det - score * score, 0, None) / safe_n)
+    return _bounds(np.clip(100 * (score - half), -100, 100), np.clip(100 * (score + half), -100, 100),
+                   pd.Series(n).index)
 
 
 def rank_by_lower_bound(df: pd.DataFrame, rate_col: str) -> pd.DataFrame:
