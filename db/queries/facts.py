@@ -41,12 +41,7 @@ def _deal_facts(deals: str) -> str:
     """SELECT of the created and closed facts of the deals in `deals` (a table or subquery)."""
     return f"""
         WITH d AS (SELECT * FROM {deals}),
-        touches AS (
-            SELECT a.deal_id, a.occurred_at FROM activities a
-            WHERE a.deal_id IN (SELECT deal_id FROM d) AND a.kind <> 'first_visit'
-            UNION ALL
-            SELECT d2.deal_id, a.occurred_at FROM activities a JOIN d d2 ON d2.customer_id = a.customer_id
-            WHERE a.deal_id IS NULL AND a.kind <> 'first_visit'
+        touches AS ({_deal_activities("d", "a.kind <> 'first_visit'")}
         ), on_time AS (
             SELECT DISTINCT d.deal_id FROM d JOIN touches t ON t.deal_id = d.deal_id
             WHERE t.occurred_at > d.created_at AND t.occurred_at <= d.created_at + INTERVAL {FOLLOWUP_HOURS} HOUR
@@ -179,15 +174,21 @@ REACHED_STAGES = f"""
     WHERE f.fact = 'created' AND f.position IS NOT NULL"""
 
 
+def _deal_activities(deals: str, condition: str = "TRUE") -> str:
+    """SELECT deal_id, occurred_at of the activities (under alias a, meeting `condition`) of the
+    deals in `deals` (deal_id, customer_id): on the deal, or on its customer when the activity
+    names no deal. The follow-up facts and the last touches both match activities so."""
+    return f"""
+            SELECT a.deal_id, a.occurred_at FROM activities a
+            WHERE a.deal_id IN (SELECT deal_id FROM {deals}) AND {condition}
+            UNION ALL
+            SELECT dc.deal_id, a.occurred_at FROM activities a JOIN {deals} dc ON dc.customer_id = a.customer_id
+            WHERE a.deal_id IS NULL AND {condition}"""
+
+
 def _last_touches(deals: str) -> str:
     """SELECT deal_id, last_touch_at of the deals in `deals` (deal_id, customer_id) with any activity."""
-    return f"""
-        SELECT deal_id, max(occurred_at) AS last_touch_at FROM (
-            SELECT a.deal_id, a.occurred_at FROM activities a WHERE a.deal_id IN (SELECT deal_id FROM {deals})
-            UNION ALL
-            SELECT d.deal_id, a.occurred_at FROM activities a JOIN {deals} d ON d.customer_id = a.customer_id
-            WHERE a.deal_id IS NULL)
-        GROUP BY deal_id"""
+    return f"SELECT deal_id, max(occurred_at) AS last_touch_at FROM ({_deal_activities(deals)}) GROUP BY deal_id"
 
 
 def _insert(con: duckdb.DuckDBPyConnection, select: str) -> None:
