@@ -13,17 +13,22 @@ from analytics.pacing import AT_RISK, OFF_TRACK
 CSAT_DROP_THRESHOLD = 0.3
 
 
-def pace_alerts(pace: pd.DataFrame, metric: str) -> pd.DataFrame:
+def pace_alerts(pace: pd.DataFrame, metric: str | None = None) -> pd.DataFrame:
     """Rows of `pace` (pace_table output for one month) whose status is off or at risk.
 
-    Output columns: group, metric, status, pace_forecast, target, actual, projected,
-    required_daily; off-track groups first, then the lowest forecast.
+    `metric`: the metric `pace` is of; None when `pace` has a `metric` column (pace_table by
+    group and metric), its metrics kept in their order of appearance. Output columns: group,
+    status, pace_forecast, target, actual, projected, required_daily, metric; per metric,
+    off-track groups first, then the lowest forecast.
     """
     flagged = pace[pace["status"].isin([OFF_TRACK, AT_RISK])]
-    order = flagged.assign(_off=(flagged["status"] != OFF_TRACK).astype(int))
-    order = order.sort_values(["_off", "pace_forecast"]).drop(columns="_off")
-    columns = ["group", "status", "pace_forecast", "target", "actual", "projected", "required_daily"]
-    return order[columns].assign(metric=metric).reset_index(drop=True)
+    if metric is not None:
+        flagged = flagged.assign(metric=metric)
+    order = flagged.assign(_metric=pd.factorize(flagged["metric"])[0],
+                           _off=(flagged["status"] != OFF_TRACK).astype(int))
+    order = order.sort_values(["_metric", "_off", "pace_forecast"]).drop(columns=["_metric", "_off"])
+    columns = ["group", "status", "pace_forecast", "target", "actual", "projected", "required_daily", "metric"]
+    return order[columns].reset_index(drop=True)
 
 
 def satisfaction_drops(current: pd.DataFrame, previous: pd.DataFrame, *, min_n: int = 5,

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.registry import KPI_METRIC_IDS, METRICS, Metric
-from analytics.stats import DEFAULT_MIN_N, mean_intervals, nps_intervals, wilson_intervals
+from analytics.stats import DEFAULT_MIN_N, mean_bounds, nps_bounds, wilson_bounds
 
 
 def _values(aggregates: pd.DataFrame, column: str) -> np.ndarray:
@@ -31,22 +31,23 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return numerator / np.where(denominator > 0, denominator, np.nan)
 
 
-def _interval(m: Metric, aggregates: pd.DataFrame, n: pd.Series) -> pd.DataFrame | None:
+def _interval(m: Metric, aggregates: pd.DataFrame, n: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     if m.interval == "wilson":
-        return wilson_intervals(pd.Series(_column_sum(aggregates, m.numerator), index=n.index), n)
+        return wilson_bounds(_column_sum(aggregates, m.numerator), n)
     if m.interval == "mean":
-        return mean_intervals(aggregates["csat_sum"], aggregates["csat_sumsq"], aggregates["csat_n"])
+        return mean_bounds(*(_values(aggregates, c) for c in ("csat_sum", "csat_sumsq", "csat_n")))
     if m.interval == "nps":
-        return nps_intervals(aggregates["nps_promoters"], aggregates["nps_detractors"], aggregates["nps_n"])
+        return nps_bounds(*(_values(aggregates, c) for c in ("nps_promoters", "nps_detractors", "nps_n")))
     return None
 
 
-def metric_columns(m: Metric, aggregates: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> dict[str, pd.Series]:
-    """The output columns of one metric: its value and, for rates, `_n`, `_low`, `_high`, `_too_few`."""
-    # numpy within a metric: pandas' per-operation overhead made kpi_table ~20 ms for 400 rows.
+def metric_columns(m: Metric, aggregates: pd.DataFrame, min_n: int = DEFAULT_MIN_N) -> dict[str, object]:
+    """The output columns of one metric (arrays in the rows' order): its value and, for rates,
+    `_n`, `_low`, `_high`, `_too_few`."""
+    # numpy within a metric, one frame built at the end: a Series per column and pandas'
+    # per-operation overhead made kpi_table ~20 ms for 400 rows.
     if m.aggregation == "sum":
-        return {m.id: aggregates[m.source]}
-    index = aggregates.index
+        return {m.id: aggregates[m.source].array}
     n = _column_sum(aggregates, m.denominator)
     if m.aggregation == "ratio":
         value = _ratio(_column_sum(aggregates, m.numerator), n)
@@ -55,12 +56,11 @@ def metric_columns(m: Metric, aggregates: pd.DataFrame, min_n: int = DEFAULT_MIN
     else:  # median: computed in SQL; meaningless without any observation
         value = np.where(n > 0, _values(aggregates, m.source), np.nan)
     counted = np.nan_to_num(n, nan=0.0)
-    columns = {m.id: pd.Series(value, index=index), f"{m.id}_n": pd.Series(counted.astype("int64"), index=index)}
-    bounds = _interval(m, aggregates, pd.Series(n, index=index))
+    columns = {m.id: value, f"{m.id}_n": counted.astype("int64")}
+    bounds = _interval(m, aggregates, n)
     if bounds is not None:
-        columns[f"{m.id}_low"], columns[f"{m.id}_high"] = bounds["low"], bounds["high"]
-    columns[f"{m.id}_too_few"] = pd.Series(counted < min_n if m.needs_min_n else np.zeros(len(n), dtype=bool),
-                                           index=index)
+        columns[f"{m.id}_low"], columns[f"{m.id}_high"] = bounds
+    columns[f"{m.id}_too_few"] = counted < min_n if m.needs_min_n else np.zeros(len(n), dtype=bool)
     return columns
 
 
@@ -81,10 +81,10 @@ def kpi_table(aggregates: pd.DataFrame, by: str | tuple[str, ...], *, min_n: int
     metric_ids = list(KPI_METRIC_IDS)
     if "headcount" in aggregates.columns:
         metric_ids.append("per_capita_won_amount")
-    columns: dict[str, pd.Series] = {d: aggregates[d] for d in dims}
+    columns: dict[str, object] = {d: aggregates[d].array for d in dims}
     for metric_id in metric_ids:
         columns.update(metric_columns(METRICS[metric_id], aggregates, min_n))
-    return pd.DataFrame(columns, index=aggregates.index).reset_index(drop=True)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(aggregates)))
 
 
 def rolled_up(aggregates: pd.DataFrame, by: str | list[str] | None) -> pd.DataFrame:

@@ -38,8 +38,40 @@ def _bounds(low: np.ndarray, high: np.ndarray, index: pd.Index) -> pd.DataFrame:
     return pd.DataFrame({"low": low, "high": high}, index=index)
 
 
-# numpy inside: kpi_table computes ~16 intervals per call, and pandas' per-operation overhead made
-# them most of its 10 ms (every page calls it several times).
+# numpy inside, on float arrays: kpi_table computes ~16 intervals per call, and pandas'
+# per-operation overhead made them most of its 10 ms (every page calls it several times). The
+# *_intervals functions wrap them for Series.
+
+def wilson_bounds(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """wilson_intervals on float arrays: (low, high)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe_n = np.where(n > 0, n, np.nan)
+        p = k / safe_n
+        denominator = 1 + z * z / safe_n
+        centre = (p + z * z / (2 * safe_n)) / denominator
+        half = z * np.sqrt(p * (1 - p) / safe_n + z * z / (4 * safe_n * safe_n)) / denominator
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def mean_bounds(s: np.ndarray, ss: np.ndarray, count: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """mean_intervals on float arrays (Σx, Σx², n): (low, high)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe_n = np.where(count >= 2, count, np.nan)
+        mean = s / safe_n
+        variance = np.clip((ss - safe_n * mean * mean) / (safe_n - 1), 0, None)
+        half = z * np.sqrt(variance / safe_n)
+    return mean - half, mean + half
+
+
+def nps_bounds(pro: np.ndarray, det: np.ndarray, count: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """nps_intervals on float arrays (promoters, detractors, n): (low, high) in points."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe_n = np.where(count > 0, count, np.nan)
+        p_pro, p_det = pro / safe_n, det / safe_n
+        score = p_pro - p_det
+        half = z * np.sqrt(np.clip(p_pro + p_det - score * score, 0, None) / safe_n)
+    return np.clip(100 * (score - half), -100, 100), np.clip(100 * (score + half), -100, 100)
+
 
 def wilson_intervals(successes: pd.Series, trials: pd.Series, z: float = Z95) -> pd.DataFrame:
     """Vectorised `wilson_interval`: a frame with columns low, high on the index of `trials`.
@@ -47,14 +79,7 @@ def wilson_intervals(successes: pd.Series, trials: pd.Series, z: float = Z95) ->
     Rows with trials == 0 (or missing) get NaN bounds. Bounds are clipped to [0, 1] to remove
     floating-point dust at the edges (0/n and n/n).
     """
-    n, k = _floats(trials), _floats(successes)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        safe_n = np.where(n > 0, n, np.nan)
-        p = k / safe_n
-        denominator = 1 + z * z / safe_n
-        centre = (p + z * z / (2 * safe_n)) / denominator
-        half = z * np.sqrt(p * (1 - p) / safe_n + z * z / (4 * safe_n * safe_n)) / denominator
-    return _bounds(np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1), pd.Series(trials).index)
+    return _bounds(*wilson_bounds(_floats(successes), _floats(trials), z), pd.Series(trials).index)
 
 
 def mean_intervals(total: pd.Series, sum_of_squares: pd.Series, n: pd.Series,
@@ -63,13 +88,7 @@ def mean_intervals(total: pd.Series, sum_of_squares: pd.Series, n: pd.Series,
 
     Uses the sample variance (n − 1); NaN bounds when n < 2 (one answer says nothing about spread).
     """
-    count, s, ss = _floats(n), _floats(total), _floats(sum_of_squares)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        safe_n = np.where(count >= 2, count, np.nan)
-        mean = s / safe_n
-        variance = np.clip((ss - safe_n * mean * mean) / (safe_n - 1), 0, None)
-        half = z * np.sqrt(variance / safe_n)
-    return _bounds(mean - half, mean + half, pd.Series(n).index)
+    return _bounds(*mean_bounds(_floats(total), _floats(sum_of_squares), _floats(n), z), pd.Series(n).index)
 
 
 def nps_intervals(promoters: pd.Series, detractors: pd.Series, n: pd.Series,
@@ -79,14 +98,7 @@ def nps_intervals(promoters: pd.Series, detractors: pd.Series, n: pd.Series,
     Each answer scores +1 (promoter), 0 (passive) or −1 (detractor); NPS is 100 × their mean, whose
     variance is p_pro + p_det − (p_pro − p_det)². Bounds clipped to [−100, 100]; NaN when n == 0.
     """
-    count, pro, det = _floats(n), _floats(promoters), _floats(detractors)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        safe_n = np.where(count > 0, count, np.nan)
-        p_pro, p_det = pro / safe_n, det / safe_n
-        score = p_pro - p_det
-        half = z * np.sqrt(np.clip(p_pro + p_det - score * score, 0, None) / safe_n)
-    return _bounds(np.clip(100 * (score - half), -100, 100), np.clip(100 * (score + half), -100, 100),
-                   pd.Series(n).index)
+    return _bounds(*nps_bounds(_floats(promoters), _floats(detractors), _floats(n), z), pd.Series(n).index)
 
 
 def rank_by_lower_bound(df: pd.DataFrame, rate_col: str) -> pd.DataFrame:

@@ -44,3 +44,18 @@ def test_counts_by_group_counts_listed_deals_most_first():
 
 def test_counts_by_group_of_no_deals_is_an_empty_frame():
     assert counts_by_group(pd.DataFrame({"group_id": []})).empty
+
+
+def test_pace_alerts_of_several_metrics_keep_each_metric_together_in_its_order():
+    pace = pd.DataFrame({
+        "group": ["G1", "G2", "G1", "G2"], "metric": ["won_amount", "won_amount", "visits", "visits"],
+        "status": ["at_risk", "off_track", "off_track", "on_track"], "pace_forecast": [0.95, 0.7, 0.2, 1.3],
+        "target": [10.0] * 4, "actual": [5.0] * 4, "projected": [9.5, 7.0, 2.0, 13.0], "required_daily": [0.5] * 4,
+    })
+    alerts = pace_alerts(pace)
+    # won_amount first (it comes first), its off-track G2 before its at-risk G1; then visits' G1 alone
+    assert alerts[["metric", "group"]].values.tolist() == [["won_amount", "G2"], ["won_amount", "G1"],
+                                                           ["visits", "G1"]]
+    one_by_one = pd.concat([pace_alerts(pace[pace["metric"] == m].drop(columns="metric"), m)
+                            for m in ("won_amount", "visits")], ignore_index=True)
+    pd.testing.assert_frame_equal(alerts, one_by_one)

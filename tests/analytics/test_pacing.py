@@ -11,6 +11,7 @@ import pytest
 from analytics.pacing import (
     SellingCalendar,
     attainment_table,
+    metric_actuals,
     monthly_actuals,
     pace_status,
     pace_table,
@@ -90,3 +91,26 @@ def test_daily_actuals_become_month_to_date():
     pd.testing.assert_frame_equal(daily, before)
     # 04-11 is after as-of: g has 1 + 2 = 3 in April; h 8 in March
     assert monthly.values.tolist() == [["g", pd.Timestamp("2025-04-01"), 3.0], ["h", pd.Timestamp("2025-03-01"), 8.0]]
+
+
+def test_several_measures_become_month_to_date_actuals_by_metric():
+    daily = pd.DataFrame({"group": ["g", "g", "h"],
+                          "day": pd.to_datetime(["2025-04-02", "2025-04-11", "2025-04-03"]),
+                          "won_amount": [1.0, 4.0, 8.0], "won_deals": [1, 2, 3], "visits": [9, 9, 9]})
+    actuals = metric_actuals(daily, "group", ("won_amount", "won_deals"), as_of=AS_OF)
+    # 04-11 is after as-of; visits was not asked for
+    assert actuals.values.tolist() == [["g", "won_amount", pd.Timestamp("2025-04-01"), 1.0],
+                                       ["g", "won_deals", pd.Timestamp("2025-04-01"), 1.0],
+                                       ["h", "won_amount", pd.Timestamp("2025-04-01"), 8.0],
+                                       ["h", "won_deals", pd.Timestamp("2025-04-01"), 3.0]]
+    # paced by group and metric at once: the rows of one pace_table per metric
+    targets = pd.DataFrame({"group": ["g", "h", "g"], "metric": ["won_amount", "won_amount", "won_deals"],
+                            "month": pd.to_datetime(["2025-04-01"] * 3), "target": [10.0, 10.0, 5.0]})
+    paced = pace_table(targets, actuals, as_of=AS_OF, by=["group", "metric"])
+    for metric in ("won_amount", "won_deals"):
+        alone = pace_table(targets[targets["metric"] == metric].drop(columns="metric"),
+                           monthly_actuals(daily, "group", metric, as_of=AS_OF), as_of=AS_OF)
+        mine = paced[paced["metric"] == metric].drop(columns="metric").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone, check_dtype=False)
+    # g's amount: 1 of 10 after 10 of 30 days → projected 3, pace 30%
+    assert paced.loc[0, ["projected", "pace_forecast"]].tolist() == pytest.approx([3.0, 0.3])

@@ -6,6 +6,7 @@ import math
 import re
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from analytics.handoffs import handoff_table
@@ -19,6 +20,7 @@ from db.queries import (
     handoff_aggregates,
     kpi_aggregates,
     lowest_survey_comments,
+    metric_targets,
     monthly_targets,
     overdue_followups,
     survey_score_counts,
@@ -153,6 +155,12 @@ def test_pacing_reads_targets_and_daily_actuals():
     assert paced.loc["gA", "projected"] == pytest.approx(3_000_000 / 20 * 31)
     assert paced.loc["gA", "status"] == "on_track"  # 4,650,000 / 4,000,000 = 116%
     assert paced.loc["gB", "status"] == "off_track"  # nothing yet
+    # several metrics in one query, in the order asked: visits (gB 12) before won_amount
+    add_target(office, "gB", "2025-03-01", 12, metric="visits")
+    both = metric_targets(office, MARCH, metrics=("visits", "won_amount"))
+    assert both[["group", "metric", "target"]].values.tolist() == [
+        ["gB", "visits", 12], ["gA", "won_amount", 4_000_000], ["gB", "won_amount", 1_000_000]]
+    pd.testing.assert_frame_equal(monthly_targets(office, MARCH), targets)   # won_amount's rows alone
     # the registry's attainment SQL gives the month's actual / target: gA 3,500,000 / 4,000,000
     rows = office.execute(METRICS["target_attainment"].sql, {"start": MARCH.start, "end": MARCH.end}).fetchall()
     assert [(r[0], r[4]) for r in rows] == [("gA", pytest.approx(3_500_000 / 4_000_000)), ("gB", 0.0)]
