@@ -26,7 +26,7 @@ from analytics.funnel import mark_immature, stage_funnel, stall_thresholds, time
 from analytics.handoffs import handoff_table
 from analytics.kpis import kpi_table, rolled_up
 from analytics.mix import mix_adjusted_win_rates
-from analytics.pacing import attainment_table, month_bounds, monthly_actuals, pace_table
+from analytics.pacing import attainment_table, metric_actuals, month_bounds, monthly_actuals, pace_table
 from analytics.satisfaction import (
     satisfaction_table,
     satisfaction_trend,
@@ -45,13 +45,14 @@ from db.queries import (
     handoff_aggregates,
     kpi_aggregates,
     lowest_survey_comments,
+    metric_targets,
     monthly_targets,
-    overdue_followups,
     stage_durations,
     stage_reach_counts,
     survey_score_counts,
 )
 from db.queries.explorer import explorer_aggregates
+from db.queries.followups import overdue_followup_counts_and_list
 from db.queries.people import staff_roster
 from db.queries.stalled import stalled_deal_counts_and_list
 from ui.periods import DEFAULT_PRESET, month_start, preset_window, previous_month_start, trend_weeks
@@ -115,14 +116,10 @@ def _kpis(con, filters, by):
 def _pace_alerts(con, ctx):
     """ui/alerts.off_pace_groups."""
     month = _window(ctx, month_start(ctx.as_of), ctx.as_of)
+    targets = metric_targets(con, month, scope="group", metrics=PACE_METRICS)
     daily = kpi_aggregates(con, month, ("group", "month"))
-    found = []
-    for metric in PACE_METRICS:
-        targets = monthly_targets(con, month, scope="group", metric=metric)
-        if not targets.empty:
-            actuals = monthly_actuals(daily, "group", metric, as_of=ctx.as_of)
-            found.append(alerts.pace_alerts(pace_table(targets, actuals, as_of=ctx.as_of), metric))
-    return found
+    actuals = metric_actuals(daily, "group", PACE_METRICS, as_of=ctx.as_of)
+    return alerts.pace_alerts(pace_table(targets, actuals, as_of=ctx.as_of, by=["group", "metric"]))
 
 
 def _overview_kpis(con, c):
@@ -144,9 +141,10 @@ OVERVIEW = [
     Step("KPIs by group, current and previous window: the cards (their sums), satisfaction drops",
          _overview_kpis, ("db.queries.kpis:kpi_aggregates",)),
     Step("alerts: pace (group × month, 4 target metrics)", _pace_alerts,
-         ("db.queries.kpis:kpi_aggregates", "db.queries.pacing:monthly_targets")),
-    Step("alerts: overdue follow-ups", lambda con, c: overdue_followups(con, c.filters, c.as_of),
-         ("db.queries.followups:overdue_followups",)),
+         ("db.queries.kpis:kpi_aggregates", "db.queries.pacing:metric_targets")),
+    Step("alerts: overdue follow-ups (counted per group, the first 200 listed)",
+         lambda con, c: overdue_followup_counts_and_list(con, c.filters, c.as_of, listed=200),
+         ("db.queries.followups:overdue_followup_counts_and_list",)),
     Step("alerts: stalled deals",
          lambda con, c: _stalled(con, c.filters, _window(c, date(2000, 1, 1), c.as_of), c.as_of, 200),
          ("db.queries.stalled:stalled_deal_counts_and_list",

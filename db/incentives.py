@@ -20,6 +20,7 @@ from db.queries.handoffs import monthly_handoff_counts
 from db.queries.kpis import (
     _AGGREGATES,
     DEFAULT_CONVERSION_DAYS,
+    GROUP_ORDER_JOIN,
     fact_dimension_sql,
     kpi_aggregates,
     stored_facts_cte,
@@ -102,10 +103,11 @@ def monthly_award_measures(con: duckdb.DuckDBPyConnection, window: Filters) -> t
     # 'reach' rows (a third of the window's facts) measure nothing here, and each has its deal's
     # 'created' row beside it: same moment, group and staff (db/queries/facts.py builds them
     # together), so leaving them out keeps every row and number (~40 ms at 1M deals).
-    q.add(f"""SELECT grouping("staff") = 1 AS by_group, "month", "staff", "group", {measures}
-        FROM facts WHERE fact_kind <> 'reach' GROUP BY GROUPING SETS (("month", "staff"), ("month", "group"))
-        ORDER BY by_group, "month" NULLS LAST,
-                 (SELECT g.sort_order FROM groups g WHERE g.group_id = "group") NULLS LAST,
+    q.add(f""", candidates AS (
+        SELECT grouping("staff") = 1 AS by_group, "month", "staff", "group", {measures}
+        FROM facts WHERE fact_kind <> 'reach' GROUP BY GROUPING SETS (("month", "staff"), ("month", "group")))
+        SELECT candidates.* FROM candidates{GROUP_ORDER_JOIN}
+        ORDER BY by_group, "month" NULLS LAST, group_order.group_sort_order NULLS LAST,
                  "group" NULLS LAST, "staff" NULLS LAST""")
     rows = _facts_frame(con, q.text, q.params)   # as kpi_aggregates reads it (Arrow): the same dtypes
     rows["month"] = pd.to_datetime(rows["month"])

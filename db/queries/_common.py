@@ -95,6 +95,13 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
         cursor.close()
 
 
+def union_part(rows: pd.DataFrame, part: str, columns: dict[str, str | None]) -> pd.DataFrame:
+    """One part's rows of a `SELECT '<part>' AS part, … UNION ALL BY NAME …` result, with its
+    columns (dtype given: integers again where the other part's rows had made them floats)."""
+    kept = rows.loc[rows["part"] == part, list(columns)].reset_index(drop=True)
+    return kept.astype({name: dtype for name, dtype in columns.items() if dtype})
+
+
 def customer_join(filters: Filters, on: str = "d.customer_id") -> str:
     """`LEFT JOIN customers c` when the filters test customer columns, else nothing.
 
@@ -118,6 +125,15 @@ def owner_group_sql(deals: str) -> str:
         FROM {deals} x JOIN memberships m ON m.staff_id = x.owner_staff_id
          AND m.valid_from <= ?::DATE AND (m.valid_to IS NULL OR m.valid_to > ?::DATE)
         GROUP BY x.deal_id"""
+
+
+# `staff_group`: each person's group on day `?` (a DATE parameter, given twice), the stint covering
+# the day that started last. Per person (a few thousand rows), joined to the deals a query keeps.
+STAFF_GROUP_AT = """staff_group AS (
+    SELECT m.staff_id, arg_max(m.group_id, m.valid_from) AS group_id FROM memberships m
+    WHERE m.valid_from <= ?::DATE AND (m.valid_to IS NULL OR m.valid_to > ?::DATE)
+    GROUP BY m.staff_id
+)"""
 
 
 def stage_list() -> list[str]:

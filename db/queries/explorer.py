@@ -39,6 +39,7 @@ from db.queries.kpis import (
     _helper_ctes,
     _order_by,
     fact_dimension_sql,
+    group_order_join,
     kpi_aggregates,
     stored_facts_cte,
 )
@@ -158,9 +159,8 @@ def explorer_aggregates(con: duckdb.DuckDBPyConnection, filters: Filters,
         _customer_facts(q, filters, dims)
     dim_cols = ", ".join(quoted(d) for d in dims)
     measures = ", ".join(f"coalesce({sql}, {empty}) AS {name}" for name, sql, empty in _AGGREGATES)
-    # grouped in a CTE: _order_by's group sort_order subquery cannot see through a GROUP BY
     q.add(f", totals AS (SELECT {dim_cols}, {measures} FROM facts GROUP BY ALL)")
-    q.add(f"SELECT * FROM totals ORDER BY {_order_by(dims)}")
+    q.add(f"SELECT totals.* FROM totals{group_order_join(dims)} ORDER BY {_order_by(dims)}")
     result = frame(con, q.text, q.params)
     dates = [d for d in dims if d in TIME_DIMENSIONS]
     return result.assign(**{d: pd.to_datetime(result[d]) for d in dates}) if dates else result

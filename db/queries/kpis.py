@@ -243,12 +243,24 @@ def _headcount_cte(q: SqlParts, filters: Filters, dims: tuple[str, ...]) -> bool
     return True
 
 
+# Joined to a result with a "group" column to sort its rows by the groups' sort_order: a join of
+# 400 rows, not a subquery per row (4 of kpi_aggregates' ~25 ms at 1M deals).
+GROUP_ORDER_JOIN = """ LEFT JOIN (SELECT group_id AS order_group_id, sort_order AS group_sort_order FROM groups)
+    group_order ON group_order.order_group_id = "group" """
+
+
+def group_order_join(dims: tuple[str, ...]) -> str:
+    """GROUP_ORDER_JOIN when `dims` has a group, else nothing (see _order_by)."""
+    return GROUP_ORDER_JOIN if "group" in dims else ""
+
+
 def _order_by(dims: tuple[str, ...]) -> str:
-    """Dimension order: groups by their sort_order, everything else by value; NULLs last."""
+    """Dimension order: groups by their sort_order (the rows joined with group_order_join),
+    everything else by value; NULLs last."""
     terms = []
     for d in dims:
         if d == "group":
-            terms.append('(SELECT g.sort_order FROM groups g WHERE g.group_id = "group") NULLS LAST')
+            terms.append("group_order.group_sort_order NULLS LAST")
         terms.append(f"{quoted(d)} NULLS LAST")
     return ", ".join(terms)
 
@@ -293,7 +305,7 @@ def kpi_aggregates(con: duckdb.DuckDBPyConnection, filters: Filters,
     if with_headcount:
         source += f" LEFT JOIN headcount h USING ({dim_cols})"
         measures += ", coalesce(h.headcount, 0)::BIGINT AS headcount"
-    q.add(f"SELECT {dim_cols}, {measures} FROM {source} ORDER BY {_order_by(dims)}")
+    q.add(f"SELECT {dim_cols}, {measures} FROM {source}{group_order_join(dims)} ORDER BY {_order_by(dims)}")
     result = frame(con, q.text, q.params)
     dates = [d for d in dims if d in TIME_DIMENSIONS]
     return result.assign(**{d: pd.to_datetime(result[d]) for d in dates}) if dates else result

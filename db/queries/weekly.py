@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from db.filters import Filters, member_clause
-from db.queries._common import FILTER_COLUMNS, customer_join, frame, stage_list
+from db.queries._common import FILTER_COLUMNS, customer_join, frame, stage_list, union_part
 from db.queries.facts import facts_current
 
 
@@ -229,19 +229,13 @@ def open_deal_lists_at(con: duckdb.DuckDBPyConnection, filters: Filters, as_of: 
         ORDER BY part, seq
     """, [*_open_at_params(as_of, params), stages, limits, as_of, as_of, crossed_within, moment, moment, as_of,
           as_of])
-    stalled = _part(rows, "stalled", {**_STALLED_COLUMNS, "stalled_total": "int64"})
+    stalled = union_part(rows, "stalled", {**_STALLED_COLUMNS, "stalled_total": "int64"})
     if not stalled.empty:
         total = int(stalled["stalled_total"].iloc[0])
     else:
         total = 0 if not thresholds else _stalled_count(con, ctes, params, as_of, stages, limits)
-    return OpenDealLists(stalled.drop(columns="stalled_total"), total, _part(rows, "overdue", _OVERDUE_COLUMNS))
+    return OpenDealLists(stalled.drop(columns="stalled_total"), total, union_part(rows, "overdue", _OVERDUE_COLUMNS))
 
-
-def _part(rows: pd.DataFrame, part: str, columns: dict[str, str | None]) -> pd.DataFrame:
-    """One part's rows of a UNION ALL BY NAME, with its columns (integers again where the other
-    part's rows had made them floats)."""
-    kept = rows.loc[rows["part"] == part, list(columns)].reset_index(drop=True)
-    return kept.astype({name: dtype for name, dtype in columns.items() if dtype})
 
 
 def _stalled_count(con: duckdb.DuckDBPyConnection, ctes: str, params: list, as_of: date,

@@ -70,20 +70,23 @@ def test_a_table_written_without_a_refresh_sends_the_queries_back_to_the_tables(
     con.close()
 
 
+DERIVED = ("kpi_facts", "open_deal_facts", "deal_progress")   # the tables refresh_kpi_facts keeps
+
+
 def test_each_import_refreshes_only_its_batch_and_that_equals_a_full_rebuild():
     con = connect_memory()
     for name in ("roster.csv", "zoho_deals_week1.csv", "zoho_deals_week2.csv", "fxiaoke_followups.csv",
                  "fxiaoke_deals.xlsx", "hubspot_deals.csv", "roster_week2.csv"):
         import_file(con, FIXTURES / name)
         assert facts_current(con)
-        incremental = [con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in ("kpi_facts", "deal_touches")]
+        incremental = [con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in DERIVED]
         con.execute("BEGIN")
         refresh_kpi_facts(con)
         con.execute("COMMIT")
-        for table, kept in zip(("kpi_facts", "deal_touches"), incremental, strict=True):
+        for table, kept in zip(DERIVED, incremental, strict=True):
             pd.testing.assert_frame_equal(kept, con.execute(f"SELECT * FROM {table} ORDER BY ALL").df())
-    # The follow-ups file touched deals of the week-1 export (by deal and by customer).
-    assert con.execute("SELECT count(*) FROM deal_touches").fetchone()[0] > 0
+    # The follow-ups file touched open deals of the week-1 export (by deal and by customer).
+    assert con.execute("SELECT count(*) FROM open_deal_facts WHERE last_touch_at IS NOT NULL").fetchone()[0] > 0
     con.close()
 
 
@@ -101,6 +104,37 @@ def test_overdue_follow_ups_from_the_stored_last_touches_equal_those_from_every_
     pd.testing.assert_frame_equal(stored, scanned)
 
 
+@pytest.mark.parametrize("as_of, groups", [(date(2026, 11, 25), ()), (date(2026, 11, 25), ("B-FIRST",)),
+                                           (date(2026, 11, 1), ())])
+def test_stalled_deals_from_the_stored_open_deals_equal_those_from_the_tables(demo, as_of, groups, monkeypatch):
+    import db.queries.stalled as stalled
+    from analytics.funnel import stall_thresholds
+    from db.queries import stage_durations
+
+    filters = Filters(date(2026, 1, 1), as_of, group_ids=groups)
+    thresholds = stall_thresholds(stage_durations(demo, Filters(date(2000, 1, 1), as_of)))
+    stored = stalled.stalled_deal_counts_and_list(demo, filters, as_of, thresholds, per_stage=20)
+    monkeypatch.setattr(stalled, "facts_current", lambda con: False)
+    scanned = stalled.stalled_deal_counts_and_list(demo, filters, as_of, thresholds, per_stage=20)
+    assert len(stored[0]) > 0 and len(stored[1]) > 0
+    for a, b in zip(stored, scanned, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_hand_offs_moved_on_from_the_stored_furthest_stages_equal_those_from_the_stage_history(demo, monkeypatch):
+    import db.queries.handoffs as handoffs
+
+    window = Filters(date(2026, 1, 1), date(2026, 11, 25))
+    stored = (handoffs.handoff_aggregates(demo, window),
+              handoffs.monthly_handoff_counts(demo, date(2026, 1, 1), date(2026, 11, 30)))
+    monkeypatch.setattr(handoffs, "facts_current", lambda con: False)
+    scanned = (handoffs.handoff_aggregates(demo, window),
+               handoffs.monthly_handoff_counts(demo, date(2026, 1, 1), date(2026, 11, 30)))
+    assert stored[0]["moved_on"].sum() > 0 and stored[1]["handed_on"].sum() > stored[1]["moved_on"].sum()
+    for a, b in zip(stored, scanned, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
 def test_facts_of_an_earlier_layout_are_rebuilt_at_start_up(demo_db_path, tmp_path):
     from db.demo import ensure_demo_database
     from db.queries.facts import FACTS_LAYOUT
@@ -108,15 +142,15 @@ def test_facts_of_an_earlier_layout_are_rebuilt_at_start_up(demo_db_path, tmp_pa
     copy = tmp_path / "older.duckdb"
     copy.write_bytes(Path(demo_db_path).read_bytes())
     with connect(copy) as con:
-        expected = con.execute("SELECT count(*) FROM deal_touches").fetchone()[0]
+        expected = con.execute("SELECT count(*) FROM open_deal_facts").fetchone()[0]
         con.execute("UPDATE kpi_facts_state SET layout = layout - 1")
-        con.execute("DELETE FROM deal_touches")            # as an earlier version left it
+        con.execute("DELETE FROM open_deal_facts")         # as an earlier version left it
         assert not facts_current(con)
     assert not ensure_demo_database(copy)                  # `make run`: the data is kept…
     with connect(copy) as con:
         assert facts_current(con)                          # …and its facts are this version's again
         assert con.execute("SELECT layout FROM kpi_facts_state").fetchone()[0] == FACTS_LAYOUT
-        assert con.execute("SELECT count(*) FROM deal_touches").fetchone()[0] == expected > 0
+        assert con.execute("SELECT count(*) FROM open_deal_facts").fetchone()[0] == expected > 0
 
 
 @pytest.mark.parametrize("basis, by", [("cohort", "total"), ("cohort", "month"), ("period", "group")])

@@ -1,4 +1,5 @@
-"""Stalled deals counted and cut in SQL give what analytics.funnel.stalled_deals gives from every open deal."""
+"""Stalled deals counted and cut in SQL give what analytics.funnel.stalled_deals gives from every open deal;
+the overdue follow-ups counted and cut likewise give the whole list's numbers and first rows."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from analytics.alerts import counts_by_group
 from analytics.funnel import stall_thresholds, stalled_deals
 from db.connection import connect
 from db.filters import Filters
-from db.queries import open_deals_in_stage, stage_durations
+from db.queries import open_deals_in_stage, overdue_followups, stage_durations
+from db.queries.followups import overdue_followup_counts_and_list
 from db.queries.stalled import stalled_deal_counts, stalled_deal_counts_and_list, stalled_deal_list
 from tests.db.test_queries_funnel import MARCH, pipeline  # noqa: F401  (the fixture)
 
@@ -65,3 +67,19 @@ def test_on_the_demo_counts_and_first_rows_match_the_pandas_list(demo, members):
     both = stalled_deal_counts_and_list(demo, scope, as_of, thresholds, per_stage=20)
     pd.testing.assert_frame_equal(both[0], counts)
     pd.testing.assert_frame_equal(both[1], listed)
+
+
+@pytest.mark.parametrize("members", [{}, {"group_ids": ("B-FIRST",)}, {"customer_types": ("first_home",)}])
+def test_on_the_demo_overdue_follow_ups_are_counted_by_group_and_their_first_rows_listed(demo, members):
+    as_of = demo.execute("SELECT max(created_at)::DATE FROM deals").fetchone()[0]
+    scope = replace(Filters(date(2026, 8, 1), as_of), **members)
+    every = overdue_followups(demo, scope, as_of)
+    assert len(every) > 10
+    counts, listed = overdue_followup_counts_and_list(demo, scope, as_of, listed=10)
+    # the overview's caption and title: every overdue deal counted under its owner's group
+    assert counts["deals"].sum() == len(every)
+    pd.testing.assert_frame_equal(counts_by_group(counts, "owner_group_id", count_column="deals"),
+                                  counts_by_group(every, "owner_group_id"), check_dtype=False)
+    # its list: the most overdue ten, as the whole list begins
+    pd.testing.assert_frame_equal(listed, every.head(10))
+    assert listed["days_overdue"].is_monotonic_decreasing
