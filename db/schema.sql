@@ -478,11 +478,12 @@ CREATE TABLE IF NOT EXISTS open_deal_facts (
     next_follow_at  TIMESTAMP,
     last_touch_at   TIMESTAMP
 );
--- How far each deal got, for "moved on after a hand-off" (db/queries/handoffs.py): furthest_at,
--- the first entry into the furthest canonical stage its history logged; without history,
--- current_position, its current stage's 1-based position (NULL: not a canonical stage). Derived
--- data like kpi_facts, rebuilt with it: a narrow lookup for the hand-offs' deals instead of a
--- pass over their stage history (~0.1 s of CPU at 1M deals).
+-- How far each deal that changed owner got, for "moved on after a hand-off"
+-- (db/queries/handoffs.py): furthest_at, the first entry into the furthest canonical stage its
+-- history logged; without history, current_position, its current stage's 1-based position (NULL:
+-- not a canonical stage). Derived data like kpi_facts, rebuilt with it: a narrow lookup for the
+-- hand-offs' deals instead of a pass over their stage history (~0.1 s of CPU at 1M deals). Deals
+-- that never changed owner cannot have been handed off and have no row.
 CREATE TABLE IF NOT EXISTS deal_progress (
     deal_id           VARCHAR NOT NULL,
     furthest_at       TIMESTAMP,

@@ -54,9 +54,12 @@ def _logged(deals: str) -> str:
 
 
 def _deal_progress(deals: str) -> str:
-    """SELECT the deal_progress rows (schema.sql) of the deals in `deals` (a table or subquery)."""
+    """SELECT the deal_progress rows (schema.sql) of the deals in `deals` (a table or subquery)
+    that changed owner: only those can have been handed off."""
     return f"""
-        WITH d AS (SELECT deal_id, stage FROM {deals}), logged AS ({_logged("d")}
+        WITH d AS (
+            SELECT deal_id, stage FROM {deals} WHERE deal_id IN (SELECT deal_id FROM ownership_events)
+        ), logged AS ({_logged("d")}
         )
         SELECT d.deal_id, lg.furthest_at,
                CASE WHEN lg.deal_id IS NULL THEN list_position({_STAGES}, d.stage) END AS current_position
@@ -211,10 +214,10 @@ def _deal_activities(deals: str, condition: str = "TRUE") -> str:
 
 
 def _open_deal_facts(deals: str) -> str:
-    """SELECT the open_deal_facts rows (schema.sql) of the open deals among `deals` (deal_id)."""
+    """SELECT the open_deal_facts rows (schema.sql) of the open deals among `deals` (a table or subquery)."""
     return f"""
         WITH o AS (
-            SELECT * FROM deals WHERE outcome = 'open' AND deal_id IN (SELECT deal_id FROM {deals})
+            SELECT * FROM {deals} WHERE outcome = 'open'
         ), logged AS (
             SELECT e.deal_id, max(e.entered_at) AS entered_at FROM stage_events e
             JOIN o ON o.deal_id = e.deal_id AND o.stage = e.to_stage AND o.stage_entered_at IS NULL
@@ -242,8 +245,8 @@ def _batch_scope(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
 
     A fact reads its own row, its deal, its customer, and (created facts) the deal's activities
     and (first visits) the deal's outcome. So: what the batch wrote, the deals of the activities
-    it wrote, everything of the customers it wrote, the deals whose stage history it extended, and
-    every activity and survey of those deals.
+    it wrote, everything of the customers it wrote, the deals whose stage or owner history it
+    extended, and every activity and survey of those deals.
     """
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _fx_customers AS SELECT customer_id FROM customers WHERE batch_id = $b""",
@@ -254,7 +257,8 @@ def _batch_scope(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
            OR deal_id IN (SELECT deal_id FROM activities WHERE batch_id = $b)
            OR customer_id IN (SELECT customer_id FROM activities WHERE batch_id = $b AND deal_id IS NULL)
            OR customer_id IN (SELECT customer_id FROM _fx_customers)
-           OR deal_id IN (SELECT deal_id FROM stage_events WHERE batch_id = $b)""", {"b": batch_id})
+           OR deal_id IN (SELECT deal_id FROM stage_events WHERE batch_id = $b)
+           OR deal_id IN (SELECT deal_id FROM ownership_events WHERE batch_id = $b)""", {"b": batch_id})
     for table, key in (("activities", "activity_id"), ("surveys", "survey_id")):
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _fx_{table} AS

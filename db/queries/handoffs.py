@@ -21,14 +21,13 @@ from domain import PHASES, STAGE_PHASE, STAGES
 # deal's `progress` row `p` (see _handoffs_sql).
 _MOVED_ON = """CASE WHEN p.furthest_at IS NOT NULL THEN p.furthest_at > h.changed_at
                     ELSE coalesce(p.current_position > h.last_position, false) END"""
+# `progress` from deal_progress (kept with kpi_facts): a lookup.
 _PROGRESS_STORED = """progress AS (
             SELECT p.* FROM deal_progress p WHERE p.deal_id IN (SELECT deal_id FROM handoffs)"""
+# `progress` from the tables: one group per deal over its events, not a join of each hand-off
+# with each event of its deal (700k rows at 1M deals); the key orders by position, then earliest
+# first, as db.queries.facts._logged's. The deals without history: their current stage.
 _PROGRESS_SCANNED = """history AS (
-            -- one group per deal over its events, not a join of each hand-off with each event of
-            -- its deal (700k rows at 1M deals); spans, likewise, replace a join of every change
-            -- with every stint of both people and an arg_max per change (~0.1 s)
-            -- the key orders by position, then earliest first (|epoch_us| < 1e16 until the
-            -- year 2286; a [position, -epoch] list key cost 20 ms more)
             SELECT e.deal_id,
                    arg_max(e.entered_at, list_position(?::VARCHAR[], e.to_stage) * 10000000000000000
                                          - epoch_us(e.entered_at)) AS furthest_at
@@ -38,7 +37,6 @@ _PROGRESS_SCANNED = """history AS (
         ), progress AS (
             SELECT x.deal_id, x.furthest_at, NULL::INTEGER AS current_position FROM history x
             UNION ALL
-            -- the current stage of the hand-offs' deals without stage history
             SELECT d.deal_id, NULL, list_position(?::VARCHAR[], d.stage) FROM deals d
             WHERE d.deal_id IN (SELECT h.deal_id FROM handoffs h ANTI JOIN history x ON x.deal_id = h.deal_id)"""
 
@@ -133,7 +131,8 @@ def _handoffs_sql(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[str
             UNION SELECT staff_id, valid_to FROM memberships WHERE valid_to IS NOT NULL
         ), spans AS (
             -- each person's group from each day a stint starts or ends until the next such day:
-            -- of the stints covering the day, the one that started last (NULL: none)
+            -- of the stints covering the day, the one that started last (NULL: none); replaces a
+            -- join of every change with every stint of both people and an arg_max per change (~0.1 s)
             SELECT b.staff_id, b.since, lead(b.since) OVER (PARTITION BY b.staff_id ORDER BY b.since) AS until,
                    arg_max(m.group_id, m.valid_from) AS group_id
             FROM bounds b LEFT JOIN memberships m ON m.staff_id = b.staff_id AND m.valid_from <= b.since
