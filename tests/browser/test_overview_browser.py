@@ -47,3 +47,17 @@ def test_privacy_mode_shows_its_badge(page, streamlit_server):
     page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
     assert page.get_by_text("隐私模式已开启").is_visible()
     screenshot(page, "overview_privacy")
+
+
+def test_the_overdue_follow_up_alert_opens_on_its_list(page, streamlit_server):
+    page.goto(f"{streamlit_server}/?preset=last_month")
+    settle(page)
+    alert = page.locator('[data-testid="stExpander"]').filter(has_text="逾期未跟进")
+    alert.first.wait_for(timeout=60_000)
+    alert.first.locator("summary").click()
+    settle(page)
+    # the caption counts every overdue deal by its owner's group; the grid lists the first ones
+    assert alert.first.get_by_text("按当前负责小组").first.is_visible()
+    assert alert.first.locator('[data-testid="stDataFrame"]').is_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "overview_overdue_alert")
