@@ -109,12 +109,13 @@ def batch_rejects(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame
     ).df()
 
 
-def import_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every batch, newest first, with its counts and status."""
-    return con.cursor().execute("""
+def import_batches(con: duckdb.DuckDBPyConnection, imported_by: str | None = None) -> pd.DataFrame:
+    """Every batch (or those `imported_by` one account), newest first, with its counts and status."""
+    mine = " WHERE imported_by = ?" if imported_by is not None else ""
+    return con.cursor().execute(f"""
         SELECT batch_id, file_name, source_system, entity, rows_read, rows_inserted, rows_updated,
                rows_unchanged, rows_rejected, status, imported_at, imported_by, sha256
-        FROM import_batches ORDER BY batch_id DESC""").df()
+        FROM import_batches{mine} ORDER BY batch_id DESC""", [imported_by] if mine else []).df()
 
 
 def set_setting(con: duckdb.DuckDBPyConnection, batch_id: int | None, key: str, value: str) -> None:

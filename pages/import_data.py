@@ -231,7 +231,7 @@ def import_now(plans: list[tuple[str, vw.ImportPlan]], where) -> None:
         try:
             with open_connection() as con:
                 results[key] = vw.run_import(con, plan, strict=strict, progress=report,
-                                             projects=ctx.scope.project_ids)
+                                             projects=ctx.scope.project_ids, imported_by=USERNAME)
                 record_action(con, "import", f"{plan.file_name}: {vw.outcome_text(results[key])}")
         except DatabaseBusy as busy:
             results[key] = vw.ImportOutcome(plan.file_name, refused=t("imp_busy", lang, reason=str(busy)))
@@ -312,6 +312,8 @@ def undo_confirmation(batch_id: int, frame) -> None:
 
 def batches_section(batches) -> None:
     st.subheader(t("imp_batches", lang))
+    if SCOPED:
+        st.caption(t("imp_batches_own", lang))
     show_flash("batches")
     if batches.empty:
         st.info(t("imp_no_batches", lang), icon=":material/info:")
@@ -360,7 +362,11 @@ uploads = st.file_uploader(t("imp_upload", lang), type=list(vw.UPLOAD_TYPES), ac
 strict = st.checkbox(t("imp_strict", lang), key="imp_strict", help=t("imp_strict_help", lang))
 keys = {upload.file_id for upload in uploads}
 st.session_state[RESULTS] = {k: v for k, v in st.session_state.get(RESULTS, {}).items() if k in keys}
-batches = load(import_batches)
+# A manager (data scope: their projects) sees the batches they imported; an administrator or
+# analyst sees every batch. Others' batches name their files and keep rejected rows of any project.
+SCOPED = ctx.scope.project_ids is not None
+USERNAME = ctx.account.username if ctx.account else None
+batches = load(import_batches, imported_by=(USERNAME or "") if SCOPED else None)
 all_slot = st.container()
 if not uploads:
     st.caption(t("imp_no_files", lang))

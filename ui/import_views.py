@@ -179,9 +179,10 @@ def outcome_refusal_text(outcome: ImportOutcome, lang: str) -> str | None:
 
 def run_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, *, strict: bool = False,
                progress: Callable[[float, str], None] | None = None,
-               projects: tuple[str, ...] | None = None) -> ImportOutcome:
+               projects: tuple[str, ...] | None = None, imported_by: str | None = None) -> ImportOutcome:
     """`import_file` of the plan's bytes; a refusal or a database error becomes `refused`.
-    `projects`: the importer's projects (a manager's scope; None: any).
+    `projects`: the importer's projects (a manager's scope; None: any); `imported_by`: the
+    signed-in account, kept with the batch.
 
     The profile name is passed only with a mapping (import_file saves it under that name then).
     """
@@ -189,7 +190,7 @@ def run_import(con: duckdb.DuckDBPyConnection, plan: ImportPlan, *, strict: bool
     try:
         summary = import_file(con, plan.data, plan.file_name, source=plan.source, entity=plan.entity,
                               mapping=mapping, mapping_profile=(plan.profile_name or None) if mapping else None,
-                              strict=strict, progress=progress, projects=projects)
+                              strict=strict, progress=progress, projects=projects, imported_by=imported_by)
     except ImportRefused as refused:
         return ImportOutcome(plan.file_name, refused=refused.reason, refusal=Refusal.of(refused))
     except duckdb.Error as error:

@@ -210,3 +210,13 @@ def test_the_stalled_list_cut_in_sql_is_what_the_pandas_definition_finds(demo_db
     assert none_new.stalled.empty and none_new.stalled_total == total
     pd.testing.assert_frame_equal(lists.overdue, overdue_alone)      # the same list either way
     assert len(overdue_alone) > 0
+
+
+def test_the_stage_thresholds_known_on_a_sunday_from_facts_equal_those_from_the_history(demo_db_path, monkeypatch):
+    members = Filters(date(2026, 1, 1), date(2026, 10, 4))
+    with connect(demo_db_path, read_only=True) as con:
+        stored = wq.stage_durations_at(con, members, date(2026, 10, 4))
+        monkeypatch.setattr(wq, "facts_current", lambda con: False)
+        scanned = wq.stage_durations_at(con, members, date(2026, 10, 4))
+    assert len(stored) >= 4 and (stored["p75_days"] >= stored["median_days"]).all()
+    pd.testing.assert_frame_equal(stored, scanned, check_exact=False, rtol=1e-9)

@@ -356,3 +356,25 @@ def test_a_project_manager_cannot_import_another_projects_deals_and_is_told_why(
     assert "文件中有您负责范围以外项目的记录：云栖府 (1)。请由管理员或数据分析员导入。" in texts(app, "error")
     assert {t: h for t, h in hashes(db_copy).items() if t != "audit_log"} == \
         {t: h for t, h in before.items() if t != "audit_log"}
+
+
+def test_a_project_manager_sees_only_the_batches_they_imported(monkeypatch, db_copy):
+    """An administrator's batch (file name, rejected rows of any project) is not listed to mgr_pb."""
+    with connect(db_copy) as con:
+        import_file(con, FIXTURES / "zoho_deals_week1.csv", imported_by="admin")
+    content = "Deal Id,Deal,Stage,Created,Project\nX1,新商机,首访,2026-11-20,滨江悦\n".encode()
+    app = upload(open_page(monkeypatch, db_copy, user="mgr_pb"), "pb_only.csv", content=content)
+    next(s for s in app.selectbox if s.label == "数据类型").set_value("deals")
+    app.run()
+    for field, column in {"record_id": "Deal Id", "name": "Deal", "stage": "Stage", "created_at": "Created",
+                          "project": "Project"}.items():
+        selectbox_with_key(app, f"__{field}").set_value(column)
+    app.run()
+    click(app, "导入")
+    assert rows(db_copy, "SELECT batch_id, file_name, imported_by FROM import_batches ORDER BY 1") == [
+        (1, "zoho_deals_week1.csv", "admin"), (2, "pb_only.csv", "mgr_pb")]
+    assert [b.key for b in app.button if b.label == "撤销"] == ["imp_undo_2"]       # their own batch only
+    assert "zoho_deals_week1.csv" not in texts(app)
+    assert "这里列出您本人导入的批次" in texts(app, "caption")
+    admin = open_page(monkeypatch, db_copy)                                          # an administrator: both
+    assert [b.key for b in admin.button if b.label == "撤销"] == ["imp_undo_2", "imp_undo_1"]

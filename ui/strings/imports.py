@@ -119,6 +119,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # --- past batches
     "imp_batches": ("导入批次", "Import batches"),
     "imp_no_batches": ("还没有导入批次。", "No import batches yet."),
+    "imp_batches_own": ("这里列出您本人导入的批次；管理员和数据分析员导入的批次由他们查看和撤销。",
+                        "Listed: the batches you imported. Batches imported by an administrator or analyst are "
+                        "theirs to review and undo."),
     "imp_show_all": ("显示全部 {n} 个批次", "Show all {n} batches"),
     "imp_col_batch": ("批次", "Batch"),
     "imp_col_file": ("文件", "File"),
