@@ -7,11 +7,13 @@ analytics/digest.py.
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analytics.kpis import kpi_table
 from analytics.pacing import AT_RISK, OFF_TRACK, ON_TRACK
@@ -163,16 +165,40 @@ def actions_at_meeting(actions: pd.DataFrame, week: str) -> pd.DataFrame:
 
 # --- frozen payloads ----------------------------------------------------------------------------
 
+# zstd: names, stages and ids repeat; a frozen week at 1M deals is 4 MB instead of 11.5 MB of
+# JSON rows, read back in ~45 ms instead of ~0.25 s.
+_IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="zstd")
+
+
 def frame_payload(frame: pd.DataFrame) -> str:
-    """A frame as JSON text that `payload_frame` reads back (datetime columns restored)."""
+    """A frame as JSON text that `payload_frame` reads back with its columns' types.
+
+    The rows travel as an Arrow IPC stream (zstd, base64) inside the JSON: a frozen week's lists
+    hold ~90k rows at 1M deals, and building frames from JSON rows cost ~0.25 s on every opening
+    of the weekly page. A frame Arrow cannot hold (a column of mixed types) is stored as JSON rows.
+    """
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return _rows_payload(frame)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as writer:
+        writer.write_table(table)
+    return json.dumps({"arrow": base64.b64encode(sink.getvalue().to_pybytes()).decode("ascii")})
+
+
+def _rows_payload(frame: pd.DataFrame) -> str:
+    """The frame as JSON rows (columns, data, the datetime columns to restore)."""
     dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     body = json.loads(frame.to_json(orient="split", index=False, date_format="iso", force_ascii=False))
     return json.dumps({"columns": body["columns"], "data": body["data"], "dates": dates}, ensure_ascii=False)
 
 
 def payload_frame(payload: str) -> pd.DataFrame:
-    """The frame stored by `frame_payload`."""
+    """The frame stored by `frame_payload` (also the JSON rows that earlier versions froze)."""
     body = json.loads(payload)
+    if "arrow" in body:
+        return pa.ipc.open_stream(base64.b64decode(body["arrow"])).read_all().to_pandas()
     frame = pd.DataFrame(body["data"], columns=body["columns"])
     for column in body.get("dates", []):
         frame[column] = pd.to_datetime(frame[column])

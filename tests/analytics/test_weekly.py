@@ -186,3 +186,15 @@ def test_a_review_starts_with_the_outcome_and_the_lost_reason_as_tags():
     assert suggested_tags("won", None) == ["success"]
     assert suggested_tags("open", "不知道") == []
     assert tag_counts(pd.Series([["price", "failure"], ["price"]])).to_dict() == {"price": 2, "failure": 1}
+
+
+def test_a_frozen_payload_of_an_earlier_version_still_reads():
+    """Weeks frozen before the Arrow payloads hold JSON rows; they read back as they were."""
+    earlier = ('{"columns": ["deal_id", "at", "n"], "data": [["D1", "2026-11-16T09:43:04.000", 3]], '
+               '"dates": ["at"]}')
+    back = payload_frame(earlier)
+    assert back["deal_id"].tolist() == ["D1"] and back["n"].tolist() == [3]
+    assert back["at"].iloc[0] == pd.Timestamp("2026-11-16 09:43:04")
+    # a column Arrow cannot hold (numbers and text mixed) is frozen as JSON rows
+    mixed = pd.DataFrame({"value": [1, "一"]})
+    assert '"data"' in frame_payload(mixed) and payload_frame(frame_payload(mixed))["value"].tolist() == [1, "一"]
