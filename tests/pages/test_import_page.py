@@ -340,17 +340,26 @@ def test_after_an_import_the_other_pages_read_the_new_data(monkeypatch, db_copy)
     assert "最近导入：zoho_deals_week1.csv" in texts(app, "caption")
 
 
+# A project manager's hand-made export: its columns, confirmed as a deals file.
+PB_DEAL_COLUMNS = {"record_id": "Deal Id", "name": "Deal", "stage": "Stage", "created_at": "Created",
+                   "project": "Project"}
+
+
+def mapped_as_deals(app):
+    next(s for s in app.selectbox if s.label == "数据类型").set_value("deals")
+    app.run()
+    for field, column in PB_DEAL_COLUMNS.items():
+        selectbox_with_key(app, f"__{field}").set_value(column)
+    app.run()
+    return app
+
+
 def test_a_project_manager_cannot_import_another_projects_deals_and_is_told_why(monkeypatch, db_copy):
     """mgr_pb manages 滨江悦 (PB) only: a file with a 云栖府 (PA) deal is refused, nothing changes."""
     content = ("Deal Id,Deal,Stage,Created,Project\nX1,新商机,首访,2026-11-20,滨江悦\n"
                "X2,别的项目,首访,2026-11-20,云栖府\n").encode()
-    app = upload(open_page(monkeypatch, db_copy, user="mgr_pb"), "two_projects.csv", content=content)
-    next(s for s in app.selectbox if s.label == "数据类型").set_value("deals")
-    app.run()
-    for field, column in {"record_id": "Deal Id", "name": "Deal", "stage": "Stage", "created_at": "Created",
-                          "project": "Project"}.items():
-        selectbox_with_key(app, f"__{field}").set_value(column)
-    app.run()
+    app = mapped_as_deals(upload(open_page(monkeypatch, db_copy, user="mgr_pb"), "two_projects.csv",
+                                 content=content))
     before = hashes(db_copy)
     click(app, "导入")
     assert "文件中有您负责范围以外项目的记录：云栖府 (1)。请由管理员或数据分析员导入。" in texts(app, "error")
@@ -363,13 +372,7 @@ def test_a_project_manager_sees_only_the_batches_they_imported(monkeypatch, db_c
     with connect(db_copy) as con:
         import_file(con, FIXTURES / "zoho_deals_week1.csv", imported_by="admin")
     content = "Deal Id,Deal,Stage,Created,Project\nX1,新商机,首访,2026-11-20,滨江悦\n".encode()
-    app = upload(open_page(monkeypatch, db_copy, user="mgr_pb"), "pb_only.csv", content=content)
-    next(s for s in app.selectbox if s.label == "数据类型").set_value("deals")
-    app.run()
-    for field, column in {"record_id": "Deal Id", "name": "Deal", "stage": "Stage", "created_at": "Created",
-                          "project": "Project"}.items():
-        selectbox_with_key(app, f"__{field}").set_value(column)
-    app.run()
+    app = mapped_as_deals(upload(open_page(monkeypatch, db_copy, user="mgr_pb"), "pb_only.csv", content=content))
     click(app, "导入")
     assert rows(db_copy, "SELECT batch_id, file_name, imported_by FROM import_batches ORDER BY 1") == [
         (1, "zoho_deals_week1.csv", "admin"), (2, "pb_only.csv", "mgr_pb")]
