@@ -45,6 +45,7 @@ from ingest.writing import (
     person_join,
     project_table,
     ref_table,
+    resolved_ref,
 )
 
 DEAL_COLUMNS = [
@@ -132,7 +133,7 @@ def _in_deals(con: duckdb.DuckDBPyConnection, ctx: WriteContext) -> None:
             LEFT JOIN {lookup_sql('_status_words', 'status')} sw ON sw.word = v.status
         )
         SELECT $src || ':' || v._record_id AS deal_id, $src AS source_system, v._record_id AS source_record_id,
-               v.name, CASE WHEN v.customer_ref IS NOT NULL THEN c.id
+               v.name, CASE WHEN v.customer_ref IS NOT NULL THEN {resolved_ref('c', 'v.customer_ref')}
                             WHEN v.lead_ref IS NOT NULL THEN $src || ':lead:' || v.lead_ref END AS customer_id,
                po.staff_id AS owner_staff_id, pc.staff_id AS creator_staff_id, v.department,
                pr.project_id, CASE WHEN v._mapped = 'lost' THEN NULL ELSE v._mapped END AS stage,

@@ -183,9 +183,11 @@ def fast_date_sql(expr: str, samples: Sequence[str], rule: DateRule, utc_offset_
     values = [s for s in samples if s]
     if not formats or not values or rule.families & _BEFORE_STRPTIME:
         return full
-    listed = ", ".join(f"try_strptime(trim(x), '{f.replace(chr(39), chr(39) * 2)}') IS NOT NULL" for f in formats)
-    firsts = _evaluate_texts(
-        f"CASE WHEN TRY_CAST(trim(x) AS TIMESTAMP) IS NULL THEN list_position([{listed}], true) END", values, con)
+    # The position of the first format that reads each value: a CASE stops at the first hit,
+    # where a list of every format's result would try all ~36 formats on every value.
+    first = " ".join(f"WHEN try_strptime(trim(x), '{f.replace(chr(39), chr(39) * 2)}') IS NOT NULL THEN {i}"
+                     for i, f in enumerate(formats, start=1))
+    firsts = _evaluate_texts(f"CASE WHEN TRY_CAST(trim(x) AS TIMESTAMP) IS NULL THEN CASE {first} END END", values, con)
     counts: dict[int, int] = {}
     for position in firsts:
         if position:

@@ -22,7 +22,16 @@ from ingest.stages import (
     stage_map_table,
     word_table,
 )
-from ingest.writing import WriteContext, WriteResult, fetch_rows, latest_day, people, person_join, ref_table
+from ingest.writing import (
+    WriteContext,
+    WriteResult,
+    fetch_rows,
+    latest_day,
+    people,
+    person_join,
+    ref_table,
+    resolved_ref,
+)
 
 __all__ = ["WRITERS", "WriteContext", "WriteResult", "check_targets"]
 
@@ -73,9 +82,9 @@ def write_activities(con: duckdb.DuckDBPyConnection, batch_id: int, ctx: WriteCo
         CREATE OR REPLACE TEMP TABLE _in_activities AS
         WITH a AS (
             SELECT $src || ':' || v._record_id AS activity_id, $src AS source_system,
-                   v._record_id AS source_record_id, d.id AS deal_id,
+                   v._record_id AS source_record_id, {resolved_ref('d', 'v.deal_ref')} AS deal_id,
                    CASE WHEN {lead_who} THEN $src || ':lead:' || v.customer_ref
-                        WHEN v.customer_ref IS NOT NULL THEN c.id
+                        WHEN v.customer_ref IS NOT NULL THEN {resolved_ref('c', 'v.customer_ref')}
                         WHEN v.lead_ref IS NOT NULL THEN $src || ':lead:' || v.lead_ref END AS customer_id,
                    p.staff_id, coalesce(k.value, $kind) AS kind, coalesce(v.occurred_at, v.created_at) AS occurred_at,
                    v.next_follow_at, v.note, v._line

@@ -62,12 +62,19 @@ def person_join(alias: str, id_col: str, name_col: str) -> str:
 
 
 def ref_table(con: duckdb.DuckDBPyConnection, name: str, table: str, key: str, source: str, refs_sql: str) -> None:
-    """Temp table name(ref, id): a reference resolved by record id, else by a unique name, else `S:ref`.
+    """Temp table name(ref, id) of the references that resolve to a stored record: by record id,
+    else by a unique name. The others stand for `S:ref` (see `resolved_ref`).
 
     Two joins, not two subqueries per reference: a deals file names up to one customer per row.
+    With no stored record of the source (a first import) there is nothing to look up, and the
+    1M distinct references of a big file are not even collected.
     """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (ref VARCHAR, id VARCHAR)")
+    if not fetch_rows(con, f"SELECT count(*) > 0 FROM (SELECT 1 FROM {table} WHERE source_system = ? LIMIT 1)",
+                      [source])[0][0]:
+        return
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {name} AS
+        INSERT INTO {name}
         WITH r AS (SELECT DISTINCT ref FROM ({refs_sql}) WHERE ref IS NOT NULL),
         by_id AS (
             SELECT t.source_record_id AS ref, min(t.{key}) AS id FROM {table} t
@@ -76,8 +83,14 @@ def ref_table(con: duckdb.DuckDBPyConnection, name: str, table: str, key: str, s
             SELECT t.name AS ref, CASE WHEN count(*) = 1 THEN min(t.{key}) END AS id FROM {table} t
             WHERE t.source_system = $src AND t.name IN (SELECT ref FROM r) GROUP BY 1
         )
-        SELECT r.ref, coalesce(i.id, n.id, $src || ':' || r.ref) AS id
-        FROM r LEFT JOIN by_id i ON i.ref = r.ref LEFT JOIN by_name n ON n.ref = r.ref""", {"src": source})
+        SELECT * FROM (SELECT r.ref, coalesce(i.id, n.id) AS id
+                       FROM r LEFT JOIN by_id i ON i.ref = r.ref LEFT JOIN by_name n ON n.ref = r.ref)
+        WHERE id IS NOT NULL""", {"src": source})
+
+
+def resolved_ref(alias: str, ref: str) -> str:
+    """SQL of a reference's record id: its row in a ref_table (under `alias`), else `S:ref` ($src)."""
+    return f"coalesce({alias}.id, $src || ':' || {ref})"
 
 
 def project_table(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:

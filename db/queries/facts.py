@@ -66,10 +66,16 @@ def _deal_progress(deals: str) -> str:
         FROM d LEFT JOIN logged lg ON lg.deal_id = d.deal_id"""
 
 
+def _inlined(rows: str) -> str:
+    """`NOT MATERIALIZED ` for a CTE over a whole table: DuckDB would copy a CTE read by several
+    parts of the query (1M deals: 0.15 s) where scanning the table again costs less."""
+    return "NOT MATERIALIZED " if rows.isidentifier() else ""
+
+
 def _deal_facts(deals: str) -> str:
     """SELECT of the created and closed facts of the deals in `deals` (a table or subquery)."""
     return f"""
-        WITH d AS (SELECT * FROM {deals}),
+        WITH d AS {_inlined(deals)}(SELECT * FROM {deals}),
         touches AS ({_deal_activities("d", "a.kind <> 'first_visit'")}
         ), on_time AS (
             SELECT DISTINCT d.deal_id FROM d JOIN touches t ON t.deal_id = d.deal_id
@@ -216,7 +222,7 @@ def _deal_activities(deals: str, condition: str = "TRUE") -> str:
 def _open_deal_facts(deals: str) -> str:
     """SELECT the open_deal_facts rows (schema.sql) of the open deals among `deals` (a table or subquery)."""
     return f"""
-        WITH o AS (
+        WITH o AS {_inlined(deals)}(
             SELECT * FROM {deals} WHERE outcome = 'open'
         ), logged AS (
             SELECT e.deal_id, max(e.entered_at) AS entered_at FROM stage_events e
@@ -268,6 +274,13 @@ def _batch_scope(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
                OR (deal_id IS NULL AND customer_id IN (SELECT customer_id FROM _fx_deals))""", {"b": batch_id})
 
 
+def _in_scope(con: duckdb.DuckDBPyConnection, table: str, key: str, scope: str) -> str:
+    """The rows of `table` whose keys are in temp table `scope`, as SQL: the table itself when the
+    scope holds every row (a first import), which spares a semi-join of every row."""
+    whole = con.execute(f"SELECT (SELECT count(*) FROM {scope}) = (SELECT count(*) FROM {table})").fetchall()[0][0]
+    return table if whole else f"(SELECT * FROM {table} WHERE {key} IN (SELECT {key} FROM {scope}))"
+
+
 def refresh_kpi_facts(con: duckdb.DuckDBPyConnection, batch_id: int | None = None) -> None:
     """Rebuild kpi_facts (all of it, or the facts batch `batch_id` touched) and kpi_facts_state.
 
@@ -286,6 +299,9 @@ def refresh_kpi_facts(con: duckdb.DuckDBPyConnection, batch_id: int | None = Non
         _insert(con, _reach_facts("deals"))
     else:
         _batch_scope(con, batch_id)
+        deals = _in_scope(con, "deals", "deal_id", "_fx_deals")
+        activities = _in_scope(con, "activities", "activity_id", "_fx_activities")
+        surveys = _in_scope(con, "surveys", "survey_id", "_fx_surveys")
         con.execute("""
             DELETE FROM kpi_facts
             WHERE (fact IN ('created', 'closed', 'stay', 'reach') AND fact_id IN (SELECT deal_id FROM _fx_deals))
@@ -293,13 +309,12 @@ def refresh_kpi_facts(con: duckdb.DuckDBPyConnection, batch_id: int | None = Non
                OR (fact = 'survey' AND fact_id IN (SELECT survey_id FROM _fx_surveys))""")
         for table, select in _DEAL_TABLES:
             con.execute(f"DELETE FROM {table} WHERE deal_id IN (SELECT deal_id FROM _fx_deals)")
-            con.execute(f"INSERT INTO {table} BY NAME {select('(SELECT * FROM deals WHERE deal_id IN (SELECT deal_id FROM _fx_deals))')}")
-        _insert(con, _deal_facts("(SELECT * FROM deals WHERE deal_id IN (SELECT deal_id FROM _fx_deals))"))
-        _insert(con, _stay_facts("_fx_deals"))
-        _insert(con, _reach_facts("_fx_deals"))
-        _insert(con, _activity_facts(
-            "(SELECT * FROM activities WHERE activity_id IN (SELECT activity_id FROM _fx_activities))"))
-        _insert(con, _survey_facts("(SELECT * FROM surveys WHERE survey_id IN (SELECT survey_id FROM _fx_surveys))"))
+            con.execute(f"INSERT INTO {table} BY NAME {select(deals)}")
+        _insert(con, _deal_facts(deals))
+        _insert(con, _stay_facts("deals" if deals == "deals" else "_fx_deals"))
+        _insert(con, _reach_facts("deals" if deals == "deals" else "_fx_deals"))
+        _insert(con, _activity_facts(activities))
+        _insert(con, _survey_facts(surveys))
         for table in ("_fx_customers", "_fx_deals", "_fx_activities", "_fx_surveys"):
             con.execute(f"DROP TABLE {table}")
     con.execute("DELETE FROM kpi_facts_state")
