@@ -171,7 +171,7 @@ def _reach_facts(deals: str) -> str:
     """
     scope = "deals" if deals == "deals" else f"(SELECT * FROM deals WHERE deal_id IN (SELECT deal_id FROM {deals}))"
     return f"""
-        WITH d AS (SELECT * FROM {scope}),
+        WITH d AS {_inlined(scope)}(SELECT * FROM {scope}),
         ranks AS ({_RANKS}),
         logged AS (
             SELECT e.deal_id, r.position, min(e.entered_at) AS entered_at
