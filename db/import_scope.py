@@ -53,6 +53,15 @@ def refuse_organisation_file(entity: str, projects: tuple[str, ...] | None, *, u
                         code="organisation_file")
 
 
+def refuse_stage_mapping(projects: tuple[str, ...] | None) -> None:
+    """ImportRefused when a project-scoped account (`projects` not None) maps a stage name: the
+    stage map is shared by every project (it re-derives their deals and reads their next imports),
+    like a roster or targets file."""
+    if projects is not None:
+        raise ImportRefused("stage names are shared by every project: an administrator or analyst maps them",
+                            code="stage_map_scoped")
+
+
 def refuse_outside_projects(con: duckdb.DuckDBPyConnection, batch_id: int, projects: tuple[str, ...] | None,
                             *, undo: bool = False) -> None:
     """ImportRefused when batch `batch_id` wrote records of a project outside `projects` (None: any).

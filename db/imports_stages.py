@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from db.attribution import refresh_group_attribution
+from db.import_scope import refuse_stage_mapping
 from db.imports_base import setting, stage_rank_sql, transaction, word_key_sql
 from domain import DEFAULT_WON_STAGE, STAGES
 
@@ -105,7 +106,8 @@ def raise_deal_stages(con: duckdb.DuckDBPyConnection, batch_id: int | None, deal
     return raised
 
 
-def map_stage(con: duckdb.DuckDBPyConnection, source_system: str, source_stage: str, stage: str) -> int:
+def map_stage(con: duckdb.DuckDBPyConnection, source_system: str, source_stage: str, stage: str, *,
+              projects: tuple[str, ...] | None = None) -> int:
     """Save a stage mapping and re-derive the deals and history that carry those words.
 
     `stage` is a canonical key or 'lost'. Deals of that source whose source_stage matches (as
@@ -113,8 +115,10 @@ def map_stage(con: duckdb.DuckDBPyConnection, source_system: str, source_stage: 
     stage setting) or lost ('lost'), with won_at/lost_at from stage_entered_at, else
     updated_at, else created_at. A deal already won or lost keeps its outcome (it came from a
     status column or the CRM's own flags). Pending history rows with those words become
-    stage events. Returns how many deals changed.
+    stage events. Returns how many deals changed. A project-scoped account (`projects` not None)
+    is refused (db/import_scope.refuse_stage_mapping): the map is shared by every project.
     """
+    refuse_stage_mapping(projects)
     if stage not in (*STAGES, "lost"):
         raise ValueError(f"unknown stage {stage!r}: use one of {', '.join(STAGES)} or 'lost'")
     cur = con.cursor()

@@ -113,6 +113,11 @@ def stage_mapper(key: str, preview) -> None:
     det = preview.detection
     st.markdown(f"**{t('imp_stages', lang)}**")
     st.caption(t("imp_stages_help", lang))
+    if SCOPED:      # the map is shared by every project: map_stage refuses a project manager
+        st.markdown("  \n".join(t("imp_stage_choice", lang, name=formats.literal(name), n=f"{n:,}")
+                                for name, n in preview.unmapped_stages.items()))
+        st.info(t("imp_why_stage_map_scoped", lang), icon=":material/lock:")
+        return
     picks = {}
     columns = st.columns(3)
     for index, (name, n) in enumerate(preview.unmapped_stages.items()):
@@ -127,7 +132,8 @@ def stage_mapper(key: str, preview) -> None:
             return
 
         def save(con) -> int:
-            return sum(map_stage(con, det.source_system, name, stage) for name, stage in chosen.items())
+            return sum(map_stage(con, det.source_system, name, stage, projects=ctx.scope.project_ids)
+                       for name, stage in chosen.items())
 
         write(save, f"stages_{key}", lambda deals: t("imp_stage_saved", lang, n=len(chosen),
                                                      source=vw.source_label(det.source_system, lang), deals=deals))

@@ -115,6 +115,18 @@ def test_mapping_an_unmapped_stage_re_derives_its_deals(con):
     assert again.unmapped_stages == {} and again.updated == 0
 
 
+def test_a_project_scoped_account_cannot_map_a_stage_and_nothing_changes(con):
+    """The stage map is shared by every project: a manager of one project is refused, so the
+    deal of 意向金待付 stays unmapped and no mapping is stored; without a scope the same call maps."""
+    import_file(con, FIXTURES / "fxiaoke_deals.xlsx")
+    with pytest.raises(ImportRefused, match="shared by every project") as refused:
+        map_stage(con, "fxiaoke", "意向金待付", "subscription", projects=("PB",))
+    assert refused.value.code == "stage_map_scoped"
+    assert rows(con, "SELECT count(*) FROM stage_map") == [(0,)]
+    assert rows(con, "SELECT stage, outcome FROM deals WHERE source_stage = '意向金待付'") == [(None, "open")]
+    assert map_stage(con, "fxiaoke", "意向金待付", "subscription", projects=None) == 1
+
+
 def test_mapping_a_stage_to_lost_closes_open_deals_but_keeps_won_ones(con):
     import_file(con, FIXTURES / "unknown_layout.csv", entity="deals",
                 mapping={"name": "Property", "owner_name": "Agent", "stage": "Result", "created_at": "Sold On"})

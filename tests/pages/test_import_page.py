@@ -266,6 +266,17 @@ def test_mapping_an_unmapped_stage_through_its_selectbox_stores_it_and_rederives
     assert not [s for s in app.selectbox if s.label.startswith("意向金待付")]       # nothing left to map
 
 
+def test_a_project_manager_sees_the_unmapped_stages_but_no_control_to_map_them(monkeypatch, db_copy):
+    """mgr_pb imports a 滨江悦 deal whose stage 认筹中 the map does not know: the name is listed
+    with its rows, and the page says an administrator or analyst maps it (no selectbox, no save)."""
+    content = "Deal Id,Deal,Stage,Created,Project\nX1,新商机,认筹中,2026-11-20,滨江悦\n".encode()
+    app = mapped_as_deals(upload(open_page(monkeypatch, db_copy, user="mgr_pb"), "pb_stage.csv", content=content))
+    assert "认筹中（1 行）" in texts(app, "markdown")
+    assert "阶段名称映射由所有项目共用（会重新推导各项目的商机），需由管理员或数据分析员保存。" in texts(app, "info")
+    assert not [s for s in app.selectbox if s.label.startswith("认筹中")]
+    assert not [b for b in app.button if b.label == "保存阶段映射"]
+
+
 def test_an_undetected_file_imports_once_its_type_and_columns_are_chosen_and_saves_the_mapping(
         monkeypatch, fresh_db):
     app = upload(open_page(monkeypatch, fresh_db), "unknown_layout.csv")

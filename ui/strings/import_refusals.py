@@ -75,6 +75,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "imp_why_undo_organisation_file": ("花名册和目标文件涉及多个项目，需由管理员或数据分析员撤销。",
                                        "A roster or targets file spans projects: an administrator or analyst "
                                        "undoes it."),
+    "imp_why_stage_map_scoped": ("阶段名称映射由所有项目共用（会重新推导各项目的商机），需由管理员或数据分析员保存。",
+                                 "Stage names are shared by every project (mapping one re-derives every project's "
+                                 "deals): an administrator or analyst maps them."),
     "imp_why_outside_scope": ("文件中有您负责范围以外项目的记录：{projects}。请由管理员或数据分析员导入。",
                               "The file holds records of projects outside yours: {projects}. An administrator or "
                               "analyst can import it."),
