@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from db.demo_calendar import DAY, Calendar, call_time_of_day, next_visit_day, visit_time_of_day
+from db.demo_calendar import DAY, HOUR, Calendar, call_time_of_day, next_visit_day, visit_time_of_day
 from db.demo_people import Roster
 
 N_STAGES = 7
@@ -28,6 +28,13 @@ ADVANCE = {FIRST_VISIT: 0.40, REVISIT: 0.55, PLEDGE: 0.62}
 GAP = {LEAD: (3, 0.8, 1, 30), FIRST_VISIT: (8, 0.5, 2, 30), REVISIT: (9, 0.7, 1, 60),
        PLEDGE: (10, 0.8, 1, 90), SUBSCRIPTION: (14, 0.4, 7, 30), CONTRACT: (30, 0.5, 10, 120)}
 LOSS_GAP = (25, 0.7, 3, 150)
+# Hours from a hand-off to the receiving group's visit: the customer is handed over when the
+# visit is booked (gamma shape, scale in hours; min, max), never before the sender's own visit.
+HANDOFF_LEAD_HOURS = (2.0, 16.0, 1.5, 96.0)
+# Of project A's customers who do not come back for the next stage, the share handed over all
+# the same (a visit booked, then missed), and the hours after their last visit it happens.
+HANDOFF_NO_SHOW = 0.35
+HANDOFF_NO_SHOW_HOURS = (20.0, 100.0)
 SLUMP_DAYS = 56   # B-FIRST's losing streak: the last eight weeks before as-of …
 SLUMP_LOSS = {REVISIT: 0.15, PLEDGE: 0.45}   # … when this share of its advancing deals go to 竞品 instead
 LOST_REASONS = {
@@ -85,6 +92,8 @@ class _Simulation:
         self.owner = roster.pick_by_group(rng, self.group, created_day)
         self.segments = [(np.arange(self.n), deals["created"].to_numpy(), self.owner.copy())]
         self.month_noise = np.exp(rng.normal(0.0, 0.35, cal.n_days // 28 + 4))
+        # a stream of its own (spawning draws nothing from rng): every other draw stays as it was
+        self.handoff_rng = rng.spawn(1)[0]
 
     def advance_probability(self, k: int, idx: np.ndarray, when: np.ndarray) -> np.ndarray:
         if k == LEAD:
@@ -118,7 +127,7 @@ class _Simulation:
         self.stage_time[idx[moved], k + 1] = t_next[moved]
         self.furthest[idx[moved]] = k + 1
         self.pending[idx[advance & ~moved]] = False   # would move after as-of: still open
-        self._handoff(k + 1, idx[moved], t_next[moved])
+        self._handoff(k + 1, idx[moved], t_next[moved], t[moved])
         self._not_advanced(k, idx[~advance & ~slump], t[~advance & ~slump])
 
     def _not_advanced(self, k: int, idx: np.ndarray, t: np.ndarray) -> None:
@@ -136,8 +145,26 @@ class _Simulation:
         day = ((t + _gap_days(self.rng, LOSS_GAP, idx.size) * DAY) // DAY).astype(np.int64)
         when = day * DAY + call_time_of_day(self.rng, idx.size)
         lose &= when <= self.cal.cutoff
+        self._no_show_handoff(k, idx[lose], t[lose], when[lose])
         self._lose(idx[lose], when[lose], "early" if k <= FIRST_VISIT else "late")
         self.pending[idx] = False
+
+    def _no_show_handoff(self, k: int, idx: np.ndarray, t: np.ndarray, until: np.ndarray) -> None:
+        """HANDOFF_NO_SHOW of project A's customers who stop at stage k and are lost at `until`
+        are handed on anyway, HANDOFF_NO_SHOW_HOURS after their last visit and before the loss:
+        the receiving group then owns a deal that does not move on, as real hand-offs do. (The
+        ones who stall stay with the sender: the demo's stalled deals are 跟进组's.)"""
+        target = {FIRST_VISIT: "A-FOLLOW", REVISIT: "A-CLOSE"}.get(k)
+        if target is None:
+            return
+        low, high = HANDOFF_NO_SHOW_HOURS
+        handed = np.floor(t + self.handoff_rng.uniform(low, high, idx.size) * HOUR)
+        chosen = ((self.project[idx] == "PA") & (self.handoff_rng.random(idx.size) < HANDOFF_NO_SHOW)
+                  & (handed < until))
+        idx, handed = idx[chosen], handed[chosen]
+        staff = self.roster.pick(self.handoff_rng, target, (handed // DAY).astype(np.int64))
+        self.owner[idx] = staff
+        self.segments.append((idx, handed, staff))
 
     def _lose(self, idx: np.ndarray, when: np.ndarray, kind: str) -> None:
         when = np.floor(when)
@@ -148,9 +175,12 @@ class _Simulation:
         self.lost_reason[idx] = _reasons(self.rng, kind, idx.size)
         self.pending[idx] = False
 
-    def _handoff(self, stage: int, idx: np.ndarray, when: np.ndarray) -> None:
+    def _handoff(self, stage: int, idx: np.ndarray, when: np.ndarray, since: np.ndarray) -> None:
         """Project A: 复访 goes to 跟进组, 认筹 to 成交组 (an ownership event each).
 
+        The hand-off comes HANDOFF_LEAD_HOURS before the stage's visit (`when`), after the
+        previous stage's (`since`), so the receiving group's first activity follows it by hours
+        to days, as in a real hand-over, not at the same instant.
         成交组 takes pledged customers, so its win rate (won / closed, by closing group) is that of
         pledge → subscription: high, but not the near-certainty a hand-off at 认购 would give.
         """
@@ -158,10 +188,13 @@ class _Simulation:
         if target is None:
             return
         mask = self.project[idx] == "PA"
-        idx, when = idx[mask], when[mask]
-        staff = self.roster.pick(self.rng, target, (when // DAY).astype(np.int64))
+        idx, when, since = idx[mask], when[mask], since[mask]
+        shape, scale, low, high = HANDOFF_LEAD_HOURS
+        lead = np.clip(self.handoff_rng.gamma(shape, scale, idx.size), low, high) * HOUR
+        handed = np.floor(np.maximum(when - lead, np.minimum(since + 2 * HOUR, when)))
+        staff = self.roster.pick(self.rng, target, (handed // DAY).astype(np.int64))
         self.owner[idx] = staff
-        self.segments.append((idx, when, staff))
+        self.segments.append((idx, handed, staff))
 
     def result(self) -> Funnel:
         won = (self.furthest >= SUBSCRIPTION) & (self.outcome != "lost")
