@@ -5,7 +5,8 @@ Rosters: a person matches staff as db.imports.resolve_staff says; roles and grou
 roster without dates applies to all history the first time (valid_from 1900-01-01); when a later
 roster puts the person in another group, the old membership ends and the new one starts at the
 as-of date (settings.as_of, else today): past deals keep their group, later ones count for the
-new one.
+new one. Within one file, rows without dates that put a person in two groups (or roles)
+contradict each other and are rejected (`check_roster`).
 
 Targets: long form (metric + value columns; an unknown metric word rejects its row) or wide
 form (one column per metric, `成交金额目标(万元)` with its unit). The scope is the group when
@@ -135,6 +136,27 @@ def _undated_membership(con, batch_id: int, counts: UpsertCounts, staff_id: str,
     remember(con, batch_id, "memberships", (staff_id, start))
     con.execute("INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?, NULL)", [staff_id, group_id, role, start])
     counts.inserted += 1
+
+
+def check_roster(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str | None]]:
+    """Rows without dates that list one person more than once in different groups or roles:
+    rejects (and dropped). A roster without dates says where each person is now, so two such
+    rows contradict each other; taken in file order they would read as a move at the as-of date."""
+    bad = fetch_rows(con, """
+        WITH undated AS (
+            SELECT _line, coalesce(person_id, person_name) AS person, "group", role FROM _valid
+            WHERE valid_from IS NULL AND valid_to IS NULL AND coalesce(person_id, person_name) IS NOT NULL
+        ), clashing AS (
+            SELECT person, count(*) AS n, string_agg(CAST(_line AS VARCHAR), ', ' ORDER BY _line) AS lines
+            FROM undated GROUP BY person
+            HAVING count(DISTINCT "group") > 1 OR count(DISTINCT coalesce(role, '')) > 1
+        )
+        SELECT u._line, '"' || c.person || '" is listed ' || c.n || ' times without dates, in different '
+                        || 'groups or roles (lines ' || c.lines || ')', NULL
+        FROM undated u JOIN clashing c USING (person) ORDER BY u._line""")
+    if bad:
+        con.executemany("DELETE FROM _valid WHERE _line = ?", [(line,) for line, _, _ in bad])
+    return [(int(line), reason, raw) for line, reason, raw in bad]
 
 
 def check_targets(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str | None]]:

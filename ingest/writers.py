@@ -13,7 +13,7 @@ import duckdb
 
 from db.imports import UpsertCounts, add_stage_events, upsert_rows
 from ingest.deals import write_deals
-from ingest.organisation import check_targets, write_roster, write_targets
+from ingest.organisation import check_roster, check_targets, write_roster, write_targets
 from ingest.stages import (
     CHANNEL_WORDS,
     CUSTOMER_TYPE_WORDS,
@@ -33,7 +33,7 @@ from ingest.writing import (
     resolved_ref,
 )
 
-__all__ = ["WRITERS", "WriteContext", "WriteResult", "check_targets"]
+__all__ = ["WRITERS", "WriteContext", "WriteResult", "check_roster", "check_targets"]
 
 CUSTOMER_COLUMNS = [
     "customer_id", "source_system", "source_record_id", "name", "phone", "source_channel",

@@ -105,6 +105,8 @@ _ROW_PATTERNS = (
     ("imp_row_no_record_id", r"(?P<column>.*?) is empty \(every row needs its record id\)"),
     ("imp_row_empty", r"(?P<column>.*?) is empty"),
     ("imp_row_unknown_metric", r'metric "(?P<metric>.*?)" is not a known metric \((?P<known>.*?)\)'),
+    ("imp_row_roster_clash", r'"(?P<person>.*?)" is listed (?P<n>\d+) times without dates, in different groups or '
+                             r'roles \(lines (?P<lines>.*?)\)'),
     ("imp_row_field_count", r"expected (?P<expected>\d+) fields, found (?P<found>\d+)"),
     ("imp_row_not_utf8", r"not UTF-8 text"),
 )

@@ -184,6 +184,20 @@ def test_a_record_id_repeated_in_the_file_keeps_the_later_row(con):
     assert "1 rows repeat a record id of a later row" in "\n".join(summary.lines())
 
 
+def test_an_undated_roster_naming_a_person_in_two_groups_rejects_those_rows_and_imports_the_rest(con):
+    """王芳 on lines 2 and 4, in 一组 and in 二组: a roster without dates says where each person is
+    now, so both rows are rejected (taken in order they would read as a move at the as-of date).
+    陈静 (line 3) imports; 杨帆 twice in the same group and role (lines 5, 6) is no contradiction."""
+    data = ("姓名,小组,角色,分组依据\n王芳,一组,组长,阶段\n陈静,二组,置业顾问,阶段\n王芳,二组,置业顾问,阶段\n"
+            "杨帆,三组,副组长,阶段\n杨帆,三组,副组长,阶段\n")
+    summary = import_file(con, data.encode(), "roster_twice.csv")
+    reason = '"王芳" is listed 2 times without dates, in different groups or roles (lines 2, 4)'
+    assert [(line, why) for line, why, _ in summary.rejects] == [(2, reason), (4, reason)]
+    assert summary.rejected == 2
+    assert rows(con, """SELECT s.name, g.name FROM memberships m JOIN staff s USING (staff_id)
+                        JOIN groups g USING (group_id) ORDER BY 1""") == [("杨帆", "三组"), ("陈静", "二组")]
+
+
 @pytest.mark.parametrize("rows_text, involved", [
     # 王芳 in 一组 from January with no end, and in 二组 from March: two groups at once.
     ("王芳,一组,组长,阶段,2026-01-01,\n王芳,二组,置业顾问,阶段,2026-03-01,\n", "王芳"),

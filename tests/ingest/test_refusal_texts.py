@@ -243,6 +243,8 @@ def test_an_import_refusal_survives_pickling_with_its_code_and_params():
     ("商机编号 is empty (every row needs its record id)", "商机编号 为空（每行都必须有记录编号）"),
     ("阶段 / 状态 is empty", "阶段 / 状态 为空"),
     ('metric "幸运值" is not a known metric (csat, nps)', "指标“幸运值”不是已知指标（可用：csat, nps）"),
+    ('"王芳" is listed 2 times without dates, in different groups or roles (lines 2, 4)',
+     "“王芳”在无日期的名单中出现 2 次，所在小组或角色不同（第 2, 4 行）"),
     ("expected 7 fields, found 4", "应有 7 个字段，实际 4 个"),
     ("not UTF-8 text", "不是 UTF-8 文本"),
     ('金额: "1; 2" is not an amount; 日期: "x" is not a date; 编号 is empty',

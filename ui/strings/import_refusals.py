@@ -116,6 +116,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "imp_row_no_record_id": ("{column} 为空（每行都必须有记录编号）", "{column} is empty (every row needs its record id)"),
     "imp_row_unknown_metric": ("指标“{metric}”不是已知指标（可用：{known}）",
                                'metric "{metric}" is not a known metric ({known})'),
+    "imp_row_roster_clash": ("“{person}”在无日期的名单中出现 {n} 次，所在小组或角色不同（第 {lines} 行）",
+                             '"{person}" is listed {n} times without dates, in different groups or roles '
+                             '(lines {lines})'),
     "imp_row_field_count": ("应有 {expected} 个字段，实际 {found} 个", "expected {expected} fields, found {found}"),
     "imp_row_not_utf8": ("不是 UTF-8 文本", "not UTF-8 text"),
 }
