@@ -11,6 +11,7 @@ import pytest
 import db.queries.explorer as explorer
 import db.queries.funnel as funnel
 import db.queries.kpis as kpis
+import db.queries.satisfaction as satisfaction
 from db.connection import connect, connect_memory
 from db.filters import Filters
 from db.queries.facts import facts_current, refresh_kpi_facts
@@ -58,6 +59,34 @@ def test_funnel_counts_and_stage_durations_from_facts_equal_those_from_the_table
                 explorer.explorer_aggregates(demo, window, ("grade", "group"))]
     for a, b in zip(stored, computed, strict=True):
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+# A-FOLLOW hands customers on before they answer a survey: the group filter names A-CLOSE here.
+SURVEY_WINDOWS = [*WINDOWS[:2], Filters(date(2026, 1, 1), date(2026, 6, 30), group_ids=("A-CLOSE",)), WINDOWS[3]]
+
+
+@pytest.mark.parametrize("window", SURVEY_WINDOWS)
+@pytest.mark.parametrize("by", ["total", "group", "source", "month"])
+def test_survey_score_counts_from_facts_equal_those_from_the_tables(demo, window, by, monkeypatch):
+    stored = satisfaction.survey_score_counts(demo, window, by)
+    assert stored["n"].sum() > 0
+    from_tables(satisfaction, monkeypatch)
+    pd.testing.assert_frame_equal(stored, satisfaction.survey_score_counts(demo, window, by))
+
+
+@pytest.mark.parametrize("window", SURVEY_WINDOWS[:3])   # no project or customer filter: the worst picked first
+def test_the_worst_comments_picked_before_the_joins_are_the_worst_of_every_joined_answer(demo, window):
+    groups = list(window.group_ids) or None
+    every = demo.execute("""
+        SELECT s.survey_id, c.name AS customer FROM surveys s LEFT JOIN deals sd ON sd.deal_id = s.deal_id
+        LEFT JOIN customers c ON c.customer_id = coalesce(s.customer_id, sd.customer_id)
+        WHERE s.answered_at >= ? AND s.answered_at < ? + INTERVAL 1 DAY AND (? IS NULL OR list_contains(?, s.group_id))
+          AND s.comment IS NOT NULL AND trim(s.comment) <> '' AND (s.csat IS NOT NULL OR s.nps IS NOT NULL)
+        ORDER BY least((s.csat - 1) / 4.0, s.nps / 10.0), s.answered_at DESC, s.survey_id LIMIT 20""",
+                         [window.start, window.end, groups, groups]).fetchall()
+    worst = satisfaction.lowest_survey_comments(demo, window, limit=20)
+    assert len(every) == 20
+    assert list(zip(worst["survey_id"], worst["customer"], strict=True)) == every
 
 
 def test_a_table_written_without_a_refresh_sends_the_queries_back_to_the_tables(demo_db_path, tmp_path):
