@@ -269,9 +269,8 @@ def _record_id_sql(b: _Builder, entity: str, result: Canonical) -> str:
 
 def _split_valid(con: duckdb.DuckDBPyConnection, raw: RawTable, entity: str, result: Canonical) -> None:
     """Rejects (with the row's text) out of `_canon`; `_valid` = the rest, one row per record id."""
-    row_text = "array_to_string([" + ", ".join(f"coalesce(r.{c}, '')" for c in raw.columns) + "], ',')"
     result.rejects = [(int(line), reason, text) for line, reason, text in con.execute(f"""
-        SELECT c._line, c._reason, {row_text} FROM _canon c JOIN {raw.table} r ON r._line = c._line
+        SELECT c._line, c._reason, {raw.row_text_sql('r')} FROM _canon c JOIN {raw.table} r ON r._line = c._line
         WHERE c._reason IS NOT NULL ORDER BY c._line""").fetchall()]
     repeated = entity in _IDENTITY and con.execute(
         "SELECT count(_record_id) > count(DISTINCT _record_id) FROM _canon WHERE _reason IS NULL").fetchall()[0][0]

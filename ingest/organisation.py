@@ -30,6 +30,7 @@ from db.imports import (
     word_key_sql,
 )
 from ingest.columns import METRIC_WORDS
+from ingest.readers import RawTable
 from ingest.stages import BASIS_WORDS, ROLE_WORDS, word_table
 from ingest.writing import WriteContext, WriteResult, fetch_rows, people, person_join, project_table
 
@@ -138,11 +139,11 @@ def _undated_membership(con, batch_id: int, counts: UpsertCounts, staff_id: str,
     counts.inserted += 1
 
 
-def check_roster(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str | None]]:
+def check_roster(con: duckdb.DuckDBPyConnection, raw: RawTable) -> list[tuple[int, str, str | None]]:
     """Rows without dates that list one person more than once in different groups or roles:
     rejects (and dropped). A roster without dates says where each person is now, so two such
     rows contradict each other; taken in file order they would read as a move at the as-of date."""
-    bad = fetch_rows(con, """
+    bad = fetch_rows(con, f"""
         WITH undated AS (
             SELECT _line, coalesce(person_id, person_name) AS person, "group", role FROM _valid
             WHERE valid_from IS NULL AND valid_to IS NULL AND coalesce(person_id, person_name) IS NOT NULL
@@ -152,21 +153,24 @@ def check_roster(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str | N
             HAVING count(DISTINCT "group") > 1 OR count(DISTINCT coalesce(role, '')) > 1
         )
         SELECT u._line, '"' || c.person || '" is listed ' || c.n || ' times without dates, in different '
-                        || 'groups or roles (lines ' || c.lines || ')', NULL
-        FROM undated u JOIN clashing c USING (person) ORDER BY u._line""")
+                        || 'groups or roles (lines ' || c.lines || ')', {raw.row_text_sql('r')}
+        FROM undated u JOIN clashing c USING (person) JOIN {raw.table} r ON r._line = u._line
+        ORDER BY u._line""")
     if bad:
         con.executemany("DELETE FROM _valid WHERE _line = ?", [(line,) for line, _, _ in bad])
     return [(int(line), reason, raw) for line, reason, raw in bad]
 
 
-def check_targets(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str | None]]:
+def check_targets(con: duckdb.DuckDBPyConnection, raw: RawTable) -> list[tuple[int, str, str | None]]:
     """Targets in long form whose metric text names no known metric: rejects (and dropped)."""
     if not fetch_rows(con, "SELECT count(*) FROM _valid WHERE metric IS NOT NULL")[0][0]:
         return []
     word_table(con, "_metric_words", METRIC_WORDS)
     bad = fetch_rows(con, f"""SELECT v._line, 'metric "' || v.metric || '" is not a known metric ('
-                             || (SELECT string_agg(DISTINCT value, ', ' ORDER BY value) FROM _metric_words) || ')', NULL
+                             || (SELECT string_agg(DISTINCT value, ', ' ORDER BY value) FROM _metric_words) || ')',
+                             {raw.row_text_sql('r')}
                          FROM _valid v LEFT JOIN _metric_words m ON m.key = {word_key_sql('v.metric')}
+                         JOIN {raw.table} r ON r._line = v._line
                          WHERE m.value IS NULL ORDER BY v._line""")
     if bad:
         con.executemany("DELETE FROM _valid WHERE _line = ?", [(line,) for line, _, _ in bad])

@@ -261,7 +261,7 @@ def _validate(con: duckdb.DuckDBPyConnection, raw: RawTable, det: Detection) -> 
     canonical = build_canonical(con, raw, det)
     rejects = sorted(raw.rejects + canonical.rejects, key=lambda reject: reject[0])
     if det.entity in ("targets", "roster"):
-        extra = (check_targets if det.entity == "targets" else check_roster)(con)
+        extra = (check_targets if det.entity == "targets" else check_roster)(con, raw)
         canonical.rows -= len(extra)
         rejects = sorted(rejects + extra, key=lambda reject: reject[0])
     return canonical, rejects

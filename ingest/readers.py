@@ -69,6 +69,10 @@ class RawTable:
     def columns(self) -> list[str]:
         return [f"c{i}" for i in range(len(self.headers))]
 
+    def row_text_sql(self, alias: str) -> str:
+        """SQL of a row's cells joined by commas (row `alias` of `table`): what a reject keeps."""
+        return "array_to_string([" + ", ".join(f"coalesce({alias}.{c}, '')" for c in self.columns) + "], ',')"
+
 
 def load_raw(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, *,
              table: str = "_raw", path: Path | None = None) -> RawTable:

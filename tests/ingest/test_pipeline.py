@@ -110,6 +110,7 @@ def test_long_targets_reject_an_unknown_metric_with_its_line(con, fixture):
     summary = import_file(con, fixture("targets_long.csv"))
     assert (summary.inserted, summary.rejected) == (2, 1)
     assert summary.rejects[0][0] == 4 and "幸运值" in summary.rejects[0][1]
+    assert summary.rejects[0][2] == "二组,2025-04,幸运值,7"           # the row as the file has it
 
 
 def test_followups_get_kinds_and_visits_are_split_into_first_and_re_visits(con, fixture):
@@ -192,7 +193,7 @@ def test_an_undated_roster_naming_a_person_in_two_groups_rejects_those_rows_and_
             "杨帆,三组,副组长,阶段\n杨帆,三组,副组长,阶段\n")
     summary = import_file(con, data.encode(), "roster_twice.csv")
     reason = '"王芳" is listed 2 times without dates, in different groups or roles (lines 2, 4)'
-    assert [(line, why) for line, why, _ in summary.rejects] == [(2, reason), (4, reason)]
+    assert summary.rejects == [(2, reason, "王芳,一组,组长,阶段"), (4, reason, "王芳,二组,置业顾问,阶段")]
     assert summary.rejected == 2
     assert rows(con, """SELECT s.name, g.name FROM memberships m JOIN staff s USING (staff_id)
                         JOIN groups g USING (group_id) ORDER BY 1""") == [("杨帆", "三组"), ("陈静", "二组")]
