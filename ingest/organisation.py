@@ -139,6 +139,13 @@ def _undated_membership(con, batch_id: int, counts: UpsertCounts, staff_id: str,
     counts.inserted += 1
 
 
+def _dropped_as_rejects(con: duckdb.DuckDBPyConnection, bad: list[tuple]) -> list[tuple[int, str, str | None]]:
+    """Remove the (line, reason, row text) rows from `_valid`; they are the file's rejects."""
+    if bad:
+        con.executemany("DELETE FROM _valid WHERE _line = ?", [(line,) for line, _, _ in bad])
+    return [(int(line), reason, text) for line, reason, text in bad]
+
+
 def check_roster(con: duckdb.DuckDBPyConnection, raw: RawTable) -> list[tuple[int, str, str | None]]:
     """Rows without dates that list one person more than once in different groups or roles:
     rejects (and dropped). A roster without dates says where each person is now, so two such
@@ -156,9 +163,7 @@ def check_roster(con: duckdb.DuckDBPyConnection, raw: RawTable) -> list[tuple[in
                         || 'groups or roles (lines ' || c.lines || ')', {raw.row_text_sql('r')}
         FROM undated u JOIN clashing c USING (person) JOIN {raw.table} r ON r._line = u._line
         ORDER BY u._line""")
-    if bad:
-        con.executemany("DELETE FROM _valid WHERE _line = ?", [(line,) for line, _, _ in bad])
-    return [(int(line), reason, raw) for line, reason, raw in bad]
+    return _dropped_as_rejects(con, bad)
 
 
 def check_targets(con: duckdb.DuckDBPyConnection, raw: RawTable) -> list[tuple[int, str, str | None]]:
@@ -172,9 +177,7 @@ def check_targets(con: duckdb.DuckDBPyConnection, raw: RawTable) -> list[tuple[i
                          FROM _valid v LEFT JOIN _metric_words m ON m.key = {word_key_sql('v.metric')}
                          JOIN {raw.table} r ON r._line = v._line
                          WHERE m.value IS NULL ORDER BY v._line""")
-    if bad:
-        con.executemany("DELETE FROM _valid WHERE _line = ?", [(line,) for line, _, _ in bad])
-    return [(int(line), reason, raw) for line, reason, raw in bad]
+    return _dropped_as_rejects(con, bad)
 
 
 def write_targets(con: duckdb.DuckDBPyConnection, batch_id: int, ctx: WriteContext) -> WriteResult:

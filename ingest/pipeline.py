@@ -55,7 +55,7 @@ from ingest.detect import Detection, describe_missing, detect, header_signature,
 from ingest.encodings import file_bytes
 from ingest.readers import RawTable, load_raw
 from ingest.stages import stage_map_table
-from ingest.writers import WRITERS, WriteContext, WriteResult, check_roster, check_targets
+from ingest.writers import ROW_CHECKS, WRITERS, WriteContext, WriteResult
 
 Progress = Callable[[float, str], None]
 # DuckDB's memory during an import (the file's bytes and Python come on top): see _bounded_memory.
@@ -260,8 +260,8 @@ def _refuse_undetected(raw: RawTable, det: Detection | None) -> Detection:
 def _validate(con: duckdb.DuckDBPyConnection, raw: RawTable, det: Detection) -> tuple[Canonical, list]:
     canonical = build_canonical(con, raw, det)
     rejects = sorted(raw.rejects + canonical.rejects, key=lambda reject: reject[0])
-    if det.entity in ("targets", "roster"):
-        extra = (check_targets if det.entity == "targets" else check_roster)(con, raw)
+    if (check := ROW_CHECKS.get(det.entity)) is not None:
+        extra = check(con, raw)
         canonical.rows -= len(extra)
         rejects = sorted(rejects + extra, key=lambda reject: reject[0])
     return canonical, rejects

@@ -14,6 +14,7 @@ import duckdb
 from db.imports import UpsertCounts, add_stage_events, upsert_rows
 from ingest.deals import write_deals
 from ingest.organisation import check_roster, check_targets, write_roster, write_targets
+from ingest.readers import RawTable
 from ingest.stages import (
     CHANNEL_WORDS,
     CUSTOMER_TYPE_WORDS,
@@ -33,7 +34,7 @@ from ingest.writing import (
     resolved_ref,
 )
 
-__all__ = ["WRITERS", "WriteContext", "WriteResult", "check_roster", "check_targets"]
+__all__ = ["ROW_CHECKS", "WRITERS", "WriteContext", "WriteResult"]
 
 CUSTOMER_COLUMNS = [
     "customer_id", "source_system", "source_record_id", "name", "phone", "source_channel",
@@ -145,4 +146,9 @@ WRITERS: dict[str, Callable[[duckdb.DuckDBPyConnection, int, WriteContext], Writ
     "deals": write_deals, "leads": write_customers, "customers": write_customers,
     "activities": write_activities, "stage_history": write_stage_history, "roster": write_roster,
     "targets": write_targets,
+}
+# Each entity's own row checks after the generic ones (an unknown metric word; one person in two
+# groups of an undated roster): rejects, dropped from _valid before anything is written.
+ROW_CHECKS: dict[str, Callable[[duckdb.DuckDBPyConnection, RawTable], list[tuple[int, str, str | None]]]] = {
+    "targets": check_targets, "roster": check_roster,
 }

@@ -311,8 +311,9 @@ def refresh_kpi_facts(con: duckdb.DuckDBPyConnection, batch_id: int | None = Non
             con.execute(f"DELETE FROM {table} WHERE deal_id IN (SELECT deal_id FROM _fx_deals)")
             con.execute(f"INSERT INTO {table} BY NAME {select(deals)}")
         _insert(con, _deal_facts(deals))
-        _insert(con, _stay_facts("deals" if deals == "deals" else "_fx_deals"))
-        _insert(con, _reach_facts("deals" if deals == "deals" else "_fx_deals"))
+        deal_ids = "deals" if deals == "deals" else "_fx_deals"
+        _insert(con, _stay_facts(deal_ids))
+        _insert(con, _reach_facts(deal_ids))
         _insert(con, _activity_facts(activities))
         _insert(con, _survey_facts(surveys))
         for table in ("_fx_customers", "_fx_deals", "_fx_activities", "_fx_surveys"):

@@ -14,8 +14,12 @@ from db.queries._common import FILTER_COLUMNS, TIME_DIMENSIONS, dimension_sql, f
 from db.queries.facts import facts_current
 from db.queries.kpis import fact_dimension_sql
 
-_SURVEY_FROM = """
-    FROM surveys s LEFT JOIN deals sd ON sd.deal_id = s.deal_id
+
+def _survey_from(surveys: str = "surveys") -> str:
+    """FROM the answers in `surveys` (the table, or a subquery of it) with their deal, customer and
+    staff, WHERE answered in the window (two parameters)."""
+    return f"""
+    FROM {surveys} s LEFT JOIN deals sd ON sd.deal_id = s.deal_id
     LEFT JOIN customers c ON c.customer_id = coalesce(s.customer_id, sd.customer_id)
     LEFT JOIN staff st ON st.staff_id = s.staff_id
     WHERE s.answered_at >= ? AND s.answered_at < ?"""
@@ -35,7 +39,7 @@ def survey_score_counts(con: duckdb.DuckDBPyConnection, filters: Filters, by: st
                    f"WHERE f.fact = 'survey' AND f.moment >= ? AND f.moment < ?{clause}")
     else:
         clause, params = member_clause(filters, **FILTER_COLUMNS["survey"])
-        answers = f"SELECT {dimension_sql(by, 'survey')} AS {quoted(by)}, s.csat, s.nps {_SURVEY_FROM}{clause}"
+        answers = f"SELECT {dimension_sql(by, 'survey')} AS {quoted(by)}, s.csat, s.nps {_survey_from()}{clause}"
     result = frame(con, f"""
         WITH answers AS ({answers})
         SELECT {quoted(by)}, 'csat' AS scale, csat::INTEGER AS score, count(*)::BIGINT AS n
@@ -69,7 +73,7 @@ def lowest_survey_comments(con: duckdb.DuckDBPyConnection, filters: Filters, lim
     return frame(con, f"""
         SELECT s.survey_id, s.answered_at, coalesce(s.customer_id, sd.customer_id) AS customer_id,
                c.name AS customer, s.staff_id, st.name AS staff, s.group_id, s.csat, s.nps, s.comment
-        {_SURVEY_FROM.replace("FROM surveys s", f"FROM {source} s")}{clause}
+        {_survey_from(source)}{clause}
           AND {commented}
         {worst_first}
         LIMIT ?
