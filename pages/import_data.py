@@ -112,7 +112,7 @@ def stage_mapper(key: str, preview) -> None:
     """The unmapped stage names with their row counts, a stage choice each, saved via map_stage."""
     det = preview.detection
     st.markdown(f"**{t('imp_stages', lang)}**")
-    st.caption(t("imp_stages_help", lang))
+    st.caption(t("imp_stages_help_scoped" if SCOPED else "imp_stages_help", lang))
     if SCOPED:      # the map is shared by every project: map_stage refuses a project manager
         st.markdown("  \n".join(t("imp_stage_choice", lang, name=formats.literal(name), n=f"{n:,}")
                                 for name, n in preview.unmapped_stages.items()))

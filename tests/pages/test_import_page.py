@@ -272,6 +272,7 @@ def test_a_project_manager_sees_the_unmapped_stages_but_no_control_to_map_them(m
     content = "Deal Id,Deal,Stage,Created,Project\nX1,新商机,认筹中,2026-11-20,滨江悦\n".encode()
     app = mapped_as_deals(upload(open_page(monkeypatch, db_copy, user="mgr_pb"), "pb_stage.csv", content=content))
     assert "认筹中（1 行）" in texts(app, "markdown")
+    assert "映射后才会推导" in texts(app, "caption") and "为每个名称选择" not in texts(app, "caption")
     assert "阶段名称映射由所有项目共用（会重新推导各项目的商机），需由管理员或数据分析员保存。" in texts(app, "info")
     assert not [s for s in app.selectbox if s.label.startswith("认筹中")]
     assert not [b for b in app.button if b.label == "保存阶段映射"]

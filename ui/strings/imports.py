@@ -71,6 +71,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "These stage names are not in the stage map and are never guessed: the deals import "
                         "(outcome from the status column) without a stage. Map each to a canonical stage or "
                         "“lost”; saving re-derives the deals already imported."),
+    "imp_stages_help_scoped": ("这些阶段名称不在阶段映射表中，不会被猜测：商机照常导入（结果取自状态列），但没有阶段，"
+                               "映射后才会推导。",
+                               "These stage names are not in the stage map and are never guessed: the deals import "
+                               "(outcome from the status column) without a stage until the names are mapped."),
     "imp_stage_rows": ("{n} 行", "{n} rows"),
     "imp_stage_choice": ("{name}（{n} 行）", "{name} ({n} rows)"),
     "imp_stage_none": ("—（暂不映射）", "— (leave unmapped)"),
