@@ -131,6 +131,8 @@ def _load_csv(con: duckdb.DuckDBPyConnection, data: bytes, table: str, path: Pat
     _number_csv_lines(con, raw, utf8, skip, rejects)
     if delimiter != ",":
         raw.notes.append(f"delimiter: {delimiter!r}")
+    if header_line > 1:        # a title above the header was skipped, as a sheet's is (sheets.py)
+        raw.notes.append(f"header row: {header_line}")
     return raw
 
 

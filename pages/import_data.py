@@ -67,10 +67,10 @@ def detection_lines(preview, box) -> None:
         else:
             st.markdown(t("imp_detected", lang, source=vw.source_label(det.source_system, lang),
                           entity=vw.entity_label(det.entity, lang)))
-            st.caption(t("imp_reason", lang, reason=formats.literal(preview.reason)))
+            st.caption(t("imp_reason", lang, reason=formats.literal(vw.detection_reason(preview.reason, lang))))
         st.caption(formats.literal(vw.file_facts(preview, lang)))
-        if notes := vw.reading_notes(preview):
-            st.caption(t("imp_notes", lang, notes=formats.literal("; ".join(notes))))
+        if notes := vw.reading_notes(preview, lang):
+            st.caption(t("imp_notes", lang, notes=formats.literal(t("imp_notes_sep", lang).join(notes))))
         if preview.saved_profile:
             st.caption(t("imp_saved_profile", lang, name=formats.literal(preview.saved_profile)))
 

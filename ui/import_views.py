@@ -289,17 +289,74 @@ def progress_text(message: str, lang: str) -> str:
 _ENCODING_NOTE = "encoding: "
 
 
+# The encodings ingest/encodings.py describes → string keys (a description not listed, e.g. one
+# charset-normalizer named, stays as it is).
+_ENCODING_KEYS = {
+    "UTF-8": None, "UTF-8 with BOM": "imp_enc_utf8_bom", "UTF-16 (BOM)": "imp_enc_utf16_bom",
+    "UTF-16 LE (no BOM)": "imp_enc_utf16le", "UTF-16 BE (no BOM)": "imp_enc_utf16be",
+    "GB18030/GBK (Chinese)": "imp_enc_gb18030", "Windows-1252 (Western single-byte text)": "imp_enc_cp1252",
+    "Windows-1252 (fallback)": "imp_enc_cp1252_fallback",
+}
+
+
 def file_facts(preview: Preview, lang: str) -> str:
-    """'格式 CSV · 编码 GB18030/GBK (Chinese) · 7 行数据': the reader's description of the encoding
+    """'格式 CSV · 编码 GB18030/GBK（中文） · 7 行数据': the reader's description of the encoding
     (its note) when there is one, else the codec name; spreadsheets have none."""
     described = next((n[len(_ENCODING_NOTE):] for n in preview.notes if n.startswith(_ENCODING_NOTE)), None)
+    if described is not None and _ENCODING_KEYS.get(described):
+        described = t(_ENCODING_KEYS[described], lang)
     encoding = described or preview.encoding or t("imp_encoding_none", lang)
     return t("imp_facts", lang, format=preview.file_format.upper(), encoding=encoding, rows=f"{preview.rows:,}")
 
 
-def reading_notes(preview: Preview) -> list[str]:
-    """The reader's notes (header row, skipped rows, totals …) except the encoding, shown in the facts."""
-    return [n for n in preview.notes if not n.startswith(_ENCODING_NOTE)]
+# The reader's notes (ingest/readers.py, sheets.py) → string keys; a note not listed stays as it is.
+_NOTE_PATTERNS = tuple((key, re.compile(pattern, re.DOTALL)) for key, pattern in (
+    ("imp_note_header_row", r"header row: (?P<row>\d+)"),
+    ("imp_note_blank_rows", r"skipped (?P<n>\d+) blank rows"),
+    ("imp_note_total_row", r"skipped the total/footer row at line (?P<line>\d+) \((?P<text>.*)\)"),
+    ("imp_note_nul_bytes", r"removed (?P<n>\d+) NUL bytes"),
+    ("imp_note_delimiter", r"delimiter: (?P<delimiter>.*)"),
+    ("imp_note_sheet", r"sheet: (?P<sheet>.*)"),
+    ("imp_note_approximate_lines", r"line numbers are approximate \(the file's records could not be counted exactly\)"),
+))
+
+
+def _translated(text: str, patterns, lang: str) -> str:
+    """`text` through the first of `patterns` ((key, regex) pairs) matching all of it; else as it is."""
+    for key, pattern in patterns:
+        if match := pattern.fullmatch(text):
+            return t(key, lang, **match.groupdict())
+    return text
+
+
+def reading_notes(preview: Preview, lang: str) -> list[str]:
+    """The reader's notes (header row, skipped rows, totals …) in `lang`, except the encoding,
+    shown in the facts."""
+    return [_translated(n, _NOTE_PATTERNS, lang) for n in preview.notes if not n.startswith(_ENCODING_NOTE)]
+
+
+# Why a file was taken for what it is (ingest/detect.py, pipeline._with_mapping) → string keys.
+_GIVEN = r"(?: \((?:source (?P<source>\S+))?(?: and )?(?:entity (?P<entity>\S+))? given\))?"
+_REASON_PATTERNS = tuple((key, re.compile(pattern, re.DOTALL)) for key, pattern in (
+    ("imp_reason_headers", r"(?P<label>.*?): headers (?P<headers>.*?)" + _GIVEN),
+    ("imp_reason_columns", r"(?P<label>.*?): columns (?P<columns>.*?)" + _GIVEN),
+    ("imp_reason_saved", r"(?P<label>.*?): your saved mapping ['\"](?P<name>.*)['\"] \(same headers as before\)"),
+    ("imp_reason_mapping", r"(?P<label>.*?): your column mapping"),
+))
+
+
+def detection_reason(reason: str, lang: str) -> str:
+    """The detection's reason in `lang`: which headers matched, or whose mapping was used, and
+    what the user chose instead of detecting (source, data type)."""
+    for key, pattern in _REASON_PATTERNS:
+        if match := pattern.fullmatch(reason):
+            values = match.groupdict()
+            chosen = {name: values.pop(name, None) for name in ("source", "entity")}
+            given = [label(chosen[name], lang) for name, label in (("source", source_label), ("entity", entity_label))
+                     if chosen[name]]
+            text = t(key, lang, **values)
+            return text + t("imp_reason_given", lang, given=t("imp_reason_given_sep", lang).join(given)) if given else text
+    return reason
 
 
 # ---------------------------------------------------------------- the summary

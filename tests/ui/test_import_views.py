@@ -135,10 +135,43 @@ def test_sources_entities_and_progress_read_in_the_page_language():
 def test_the_file_facts_describe_format_encoding_and_rows_and_leave_the_encoding_out_of_the_notes():
     preview = Preview("a.csv", "csv", "gb18030", ["x"], 1234, pd.DataFrame({"line": [2], "x": ["1"]}), None, "",
                       {}, "", "sig", notes=["encoding: GB18030/GBK (Chinese)", "skipped 1 blank rows"])
-    assert vw.file_facts(preview, "zh") == "格式 CSV · 编码 GB18030/GBK (Chinese) · 1,234 行数据"
-    assert vw.reading_notes(preview) == ["skipped 1 blank rows"]
+    assert vw.file_facts(preview, "zh") == "格式 CSV · 编码 GB18030/GBK（中文） · 1,234 行数据"
+    assert vw.file_facts(preview, "en") == "Format CSV · encoding GB18030/GBK (Chinese) · 1,234 data rows"
+    assert vw.reading_notes(preview, "zh") == ["跳过 1 个空行"]
+    assert vw.reading_notes(preview, "en") == ["skipped 1 blank rows"]
     sheet = Preview("a.xlsx", "xlsx", None, ["x"], 7, preview.sample, None, "", {}, "", "sig")
     assert vw.file_facts(sheet, "en") == "Format XLSX · encoding (spreadsheet, none) · 7 data rows"
+
+
+def test_the_reading_notes_and_the_reason_of_a_messy_export_read_in_chinese(con):
+    # A GBK Fxiaoke export with a title row above the header, a blank row and a total row: what
+    # the reader and detection write (in English, for the command line) is shown in Chinese.
+    text = ("商机列表（导出）\n商机名称,客户名称,负责人,商机阶段,金额,创建时间\n"
+            "A 商机,客户甲,王芳,赢单,100,2025-03-01\n,,,,,\n"
+            "B 商机,客户乙,李雷,输单,200,2025-03-02\n合计,,,,300,\n")
+    preview = vw.file_preview(con, text.encode("gb18030"), "fx.csv")
+    assert vw.file_facts(preview, "zh") == "格式 CSV · 编码 GB18030/GBK（中文） · 2 行数据"
+    # The file's lines: 1 title, 2 header, 3 A, 4 blank, 5 B, 6 total.
+    assert vw.reading_notes(preview, "zh") == ["表头在第 2 行", "跳过 1 个空行", "跳过第 6 行的合计/页脚行（合计）"]
+    assert vw.reading_notes(preview, "en") == ["header row: 2", "skipped 1 blank rows",
+                                              "skipped the total/footer row at line 6 (合计)"]
+    assert preview.reason.startswith("纷享销客 商机: headers ")
+    zh = vw.detection_reason(preview.reason, "zh")
+    assert zh.startswith("纷享销客 商机：表头含 ") and "headers" not in zh
+    given = vw.file_preview(con, text.encode("gb18030"), "fx.csv", source="fxiaoke", entity="deals")
+    assert vw.detection_reason(given.reason, "zh").endswith("（由您指定：纷享销客、商机）")
+    assert vw.detection_reason(given.reason, "en").endswith(" (chosen by you: Fxiaoke and Deals)")
+
+
+def test_a_mapping_reason_and_an_unknown_note_read_in_the_page_language():
+    assert vw.detection_reason("Roster: your saved mapping 'hr' (same headers as before)", "zh") == \
+        "Roster：您保存的映射方案「hr」（表头与上次相同）"
+    assert vw.detection_reason("Deals: your column mapping", "zh") == "Deals：您确认的列映射"
+    assert vw.detection_reason("something else", "zh") == "something else"
+    preview = Preview("a.csv", "csv", "utf-8", ["x"], 1, pd.DataFrame(), None, "", {}, "", "sig",
+                      notes=["encoding: UTF-8 with BOM", "delimiter: ';'", "a note ingest adds later"])
+    assert vw.file_facts(preview, "zh") == "格式 CSV · 编码 UTF-8（带 BOM） · 1 行数据"
+    assert vw.reading_notes(preview, "zh") == ["分隔符：';'", "a note ingest adds later"]
 
 
 # ---------------------------------------------------------------- summary, rejects, batches
