@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
-import pyarrow as pa
 
 NULL_WORDS = ("-", "--", "—", "n/a", "na", "null", "none", "nan", "#n/a", "无", "/")
 
@@ -211,13 +210,19 @@ def fast_date_sql(expr: str, samples: Sequence[str], rule: DateRule, utc_offset_
     return fast(expr) if all(same) else full
 
 
-def _evaluate_texts(expr_of: str, values: Sequence[str], con: duckdb.DuckDBPyConnection | None = None) -> list:
-    """`expr_of` (over column x) for each text, in order, on `con` (else a scratch database)."""
+def _evaluate_texts(expr_of: str, values: Sequence[str | None],
+                    con: duckdb.DuckDBPyConnection | None = None) -> list:
+    """`expr_of` (over column x) for each text, in order, on `con` (else a scratch database).
+
+    The texts go in as one list parameter (parse_dates and parse_amounts used to insert them
+    row by row with executemany, ~1 ms per row)."""
+    if not values:
+        return []
     cursor = con.cursor() if con is not None else duckdb.connect(":memory:")
     try:
-        cursor.register("_texts", pa.table({"pos": pa.array(range(len(values)), pa.int64()),
-                                            "x": pa.array(list(values), pa.string())}))
-        return [row[0] for row in cursor.execute(f"SELECT {expr_of} FROM _texts ORDER BY pos").fetchall()]
+        return [row[0] for row in cursor.execute(
+            f"SELECT {expr_of} FROM (SELECT unnest($v::VARCHAR[]) AS x, generate_subscripts($v::VARCHAR[], 1) AS pos) "
+            "ORDER BY pos", {"v": list(values)}).fetchall()]
     finally:
         cursor.close()
 
@@ -317,28 +322,16 @@ def currency_code_sql(expr: str) -> str:
             f"WHEN {t} IN ('港币', '港元') THEN 'HKD' WHEN {t} = '' THEN NULL ELSE {t} END")
 
 
-def _evaluate(expr_of: str, values: Sequence[str | None]) -> list:
-    if not values:
-        return []
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute("CREATE TABLE v (pos INTEGER, x VARCHAR)")
-        con.executemany("INSERT INTO v VALUES (?, ?)", list(enumerate(values)))
-        return [row[0] for row in con.execute(f"SELECT {expr_of} FROM v ORDER BY pos").fetchall()]
-    finally:
-        con.close()
-
-
 def parse_dates(values: Sequence[str | None], us_dates: bool = False,
                 utc_offset_hours: float = 8) -> list[datetime | None]:
     """Parse texts as one column (the same SQL the importer runs); None where unreadable."""
     rule = infer_date_rule([v for v in values if v], us_dates)
-    return _evaluate(date_sql("x", rule, utc_offset_hours), values)
+    return _evaluate_texts(date_sql("x", rule, utc_offset_hours), values)
 
 
 def parse_amounts(values: Sequence[str | None]) -> list[float | None]:
     """Parse texts as amounts (the same SQL the importer runs); None where unreadable."""
-    return _evaluate(amount_sql("x"), values)
+    return _evaluate_texts(amount_sql("x"), values)
 
 
 _MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%Y.%m", "%Y年%m月", "%Y%m", "%b %Y", "%B %Y", "%b-%y", "%m/%Y")
