@@ -121,7 +121,7 @@ def test_an_uploaded_zoho_export_shows_what_was_detected_why_and_its_first_rows(
     app = upload(open_page(monkeypatch, fresh_db), "zoho_deals_week1.csv")
     shown = texts(app)
     assert "识别为：**Zoho CRM · 商机**" in shown
-    assert "依据：Zoho CRM Deals: headers Deal Owner.id, Deal Owner, Deal Name" in shown
+    assert "依据：Zoho CRM Deals：表头含 Deal Owner.id, Deal Owner, Deal Name" in shown
     assert "格式 CSV · 编码 UTF-8 · 3 行数据" in shown
     preview = app.dataframe[0].value
     assert list(preview.columns[:3]) == ["行号", "Record Id", "Deal Owner.id"]
