@@ -20,7 +20,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/python cli.py demo --if-missing --db "$(ANCHANG_DB)"
-	$(BIN)/streamlit run app.py --server.headless true --server.address 127.0.0.1 \
+	$(BIN)/python -m ui.serve --server.headless true --server.address 127.0.0.1 \
 	  --server.port 8501 --browser.gatherUsageStats false --client.toolbarMode viewer
 
 demo: $(VENV)/.installed

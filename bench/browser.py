@@ -33,8 +33,9 @@ def free_port() -> int:
 
 
 def streamlit_command(port: int, *options: str) -> list[str]:
-    """`streamlit run app.py` headless on loopback, no telemetry, no file watcher; plus `options`."""
-    return [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
+    """`streamlit run app.py` (through ui.serve, as `make run` starts it) headless on loopback, no
+    telemetry, no file watcher; plus `options`."""
+    return [sys.executable, "-m", "ui.serve", "--server.headless", "true",
             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
             "--client.toolbarMode", "viewer", "--server.runOnSave", "false", "--server.fileWatcherType", "none",
             *options]

@@ -58,8 +58,9 @@ def _rerun_through_the_frame() -> None:
     """Recover from a deep link opened before app.py ever ran in this server process.
 
     Because a `pages/` folder exists, Streamlit starts in its old multipage mode and runs the
-    linked page file on its own, without the frame. `st.navigation` in app.py switches that
-    mode off for the process (the same flag is set here), and the rerun then goes through
+    linked page file on its own, without the frame. `make run` starts the server through
+    ui.serve, which switches that mode off first; a plain `streamlit run app.py` does not, and
+    then the first deep link lands here: the same flag is set, and the rerun goes through
     app.py, which resolves the same page by its URL path.
     """
     from streamlit.runtime.pages_manager import PagesManager

@@ -16,10 +16,6 @@ SETTLE_MS = 150_000   # generous: other test sessions may share the two cores
 
 
 def open_page(page, server: str, path: str) -> None:
-    # A server's very first run must be the entry page: until app.py has called st.navigation once,
-    # Streamlit 1.67 runs a deep link to pages/<x>.py on its own, without the frame (see the report).
-    page.goto(f"{server}/?preset=last_month")
-    page.get_by_role("link", name="顾问").wait_for(timeout=90_000)   # app.py's navigation is in force
     page.goto(f"{server}/{path}")
     settle(page, timeout_ms=SETTLE_MS)
     page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=60_000)

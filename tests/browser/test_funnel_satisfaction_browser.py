@@ -13,22 +13,6 @@ pytestmark = pytest.mark.browser
 TALL = {"width": 1440, "height": 4200}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def frame_has_run(browser, streamlit_server):
-    """Open the default page once before any deep link.
-
-    Streamlit 1.67 treats an app with a `pages/` folder as an old-style (v1) multipage app until
-    the entry file has called st.navigation once in the process: a fresh server asked first for
-    /funnel runs pages/funnel.py without app.py, and the page finds no context (KeyError
-    '_page_context'). Reported to the lead; this keeps the tests about the pages themselves.
-    """
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    warm = context.new_page()
-    warm.goto(f"{streamlit_server}/?preset=last_month")
-    settle(warm)
-    context.close()
-
-
 def _click_centre(page, locator) -> None:
     """Click the middle of an SVG mark (plotly's drag layer sits on top, so click by position)."""
     locator.scroll_into_view_if_needed()

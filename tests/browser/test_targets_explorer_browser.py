@@ -14,10 +14,6 @@ pytestmark = pytest.mark.browser
 
 
 def _open(page, server: str, path: str) -> None:
-    # The first request a fresh server gets must be the frame's own URL: a deep link before
-    # app.py ever ran is served from pages/ without the frame (Streamlit 1.67).
-    page.goto(f"{server}/?preset=last_90_days")
-    settle(page)
     page.goto(f"{server}/{path}")
     settle(page)
 

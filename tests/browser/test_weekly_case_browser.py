@@ -10,17 +10,6 @@ from tests.browser.conftest import screenshot, settle
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module", autouse=True)
-def frame_has_run(browser, streamlit_server):
-    """Open the root once first: Streamlit 1.67 serves a deep link to a fresh server from pages/
-    without app.py (no page context) until the frame has called st.navigation once."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    warm = context.new_page()
-    warm.goto(f"{streamlit_server}/?preset=last_month")
-    settle(warm)
-    context.close()
-
-
 def test_the_weekly_meeting_opens_the_last_full_week_with_its_scoreboard(page, streamlit_server):
     page.goto(f"{streamlit_server}/weekly")
     settle(page)
