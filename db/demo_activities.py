@@ -2,7 +2,8 @@
 
 Every stage a deal enters on site leaves an activity (首访, 复访; 认筹/认购 are visits too), every new
 customer gets a first follow-up (fast in A-INIT, slower in project B), phone and WeChat touches fill
-the time between stages, and a lost deal ends with the call that lost it. Open deals carry their
+the time between stages, and a lost deal ends with the call that lost it (except a no-show handed
+on to a group that never called: db.demo_pipeline.HANDOFF_UNATTENDED). Open deals carry their
 next follow-up date; a few hundred of those dates have passed with nobody calling (逾期未跟进).
 """
 
@@ -96,7 +97,9 @@ def activity_log(rng, cal: Calendar, roster: Roster, deals: pd.DataFrame, funnel
     log = log.sort_values(["when", "deal", "kind"], kind="stable").reset_index(drop=True)
     log["staff"] = owner_at(funnel.segments, log["deal"].to_numpy(), log["when"].to_numpy())
     log["note"] = activity_notes(rng, log["note_key"].to_numpy(), deals, log["deal"].to_numpy(), funnel)
-    return log, next_follow
+    # Dropped last, after every draw, so that the rest of the demo stays as it was.
+    unattended = log["when"].to_numpy() >= funnel.unattended_from[log["deal"].to_numpy()]
+    return log[~unattended].reset_index(drop=True), next_follow
 
 
 def _follow_dates(rng, cal: Calendar, deals: pd.DataFrame, funnel: Funnel, log: pd.DataFrame):

@@ -35,6 +35,9 @@ HANDOFF_LEAD_HOURS = (2.0, 16.0, 1.5, 96.0)
 # the same (a visit booked, then missed), and the hours after their last visit it happens.
 HANDOFF_NO_SHOW = 0.35
 HANDOFF_NO_SHOW_HOURS = (20.0, 100.0)
+# Of those hand-offs, the share the receiving group never contacts: the deal is closed as lost at
+# a review without a call, so the hand-offs' "followed up" share is below 100%, as in a real 案场.
+HANDOFF_UNATTENDED = 0.45
 SLUMP_DAYS = 56   # B-FIRST's losing streak: the last eight weeks before as-of …
 SLUMP_LOSS = {REVISIT: 0.15, PLEDGE: 0.45}   # … when this share of its advancing deals go to 竞品 instead
 LOST_REASONS = {
@@ -58,6 +61,7 @@ class Funnel:
     lost_reason: np.ndarray
     terminal: np.ndarray       # when the deal stops generating activity
     segments: pd.DataFrame     # deal, start, staff: owner from start on (first = creator)
+    unattended_from: np.ndarray  # a no-show hand-off nobody followed up: no activity from then (else NaN)
 
 
 def _gap_days(rng: np.random.Generator, spec: tuple, n: int) -> np.ndarray:
@@ -94,6 +98,8 @@ class _Simulation:
         self.month_noise = np.exp(rng.normal(0.0, 0.35, cal.n_days // 28 + 4))
         # a stream of its own (spawning draws nothing from rng): every other draw stays as it was
         self.handoff_rng = rng.spawn(1)[0]
+        self.unattended_rng = rng.spawn(1)[0]      # the same for the unattended hand-offs
+        self.unattended_from = np.full(self.n, np.nan)
 
     def advance_probability(self, k: int, idx: np.ndarray, when: np.ndarray) -> np.ndarray:
         if k == LEAD:
@@ -165,6 +171,8 @@ class _Simulation:
         staff = self.roster.pick(self.handoff_rng, target, (handed // DAY).astype(np.int64))
         self.owner[idx] = staff
         self.segments.append((idx, handed, staff))
+        silent = self.unattended_rng.random(idx.size) < HANDOFF_UNATTENDED
+        self.unattended_from[idx[silent]] = handed[silent]
 
     def _lose(self, idx: np.ndarray, when: np.ndarray, kind: str) -> None:
         when = np.floor(when)
@@ -213,7 +221,7 @@ class _Simulation:
         })
         segments = _reassign_leavers(self.rng, self.roster, segments, terminal)
         return Funnel(self.stage_time, self.furthest, self.outcome, self.lost_at, self.lost_reason,
-                      terminal, segments)
+                      terminal, segments, self.unattended_from)
 
 
 def _reassign_leavers(rng, roster: Roster, segments: pd.DataFrame, terminal: np.ndarray) -> pd.DataFrame:
