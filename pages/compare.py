@@ -20,6 +20,7 @@ from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
 from ui.i18n import t
+from ui.metric_text import amount_unit, metric_axis_title, metric_label
 
 # Weekly trend metrics and the deals a click on one of their bars opens.
 TREND_BASIS = {"won_deals": "won", "won_amount": "won", "deals": "created", "lost_deals": "lost"}
@@ -109,15 +110,15 @@ for (group_id, *_) in cc.clicked_points(mix_event)[:1]:
 st.subheader(t("cmp_trend_heading", lang))
 metric_id = st.segmented_control(
     t("cmp_trend_metric", lang), tuple(TREND_BASIS), default="won_deals", key="cmp_trend_metric",
-    format_func=lambda m: cc.metric_label(m, lang)) or "won_deals"
+    format_func=lambda m: metric_label(m, lang)) or "won_deals"
 weekly = load(kpi_aggregates, filters, ("week", "group"))
-scale, _ = cc.amount_unit(lang)
+scale, _ = amount_unit(lang)
 is_amount = metric_id == "won_amount"
 values = weekly.assign(value=weekly[metric_id] / scale if is_amount else weekly[metric_id])
 trend = cc.weekly_small_multiples(
     values, shown, colors, value_col="value", lang=lang,
-    title=t("cmp_trend_title", lang, metric=cc.metric_label(metric_id, lang)),
-    y_title=cc.metric_axis_title(metric_id, lang),
+    title=t("cmp_trend_title", lang, metric=metric_label(metric_id, lang)),
+    y_title=metric_axis_title(metric_id, lang),
     hover_format=",.1f" if is_amount else ",.0f")
 trend_event = show_chart(trend, width="stretch", theme=None, key="cmp_trend", on_select="rerun",
                               selection_mode=("points",))

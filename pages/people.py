@@ -22,6 +22,7 @@ from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
 from ui.i18n import BASIS_LABELS, ROLE_LABELS, label, t
+from ui.metric_text import metric_label
 
 CLOSER_METRICS = ("won_deals", "won_amount", "deals", "lost_deals")
 HANDLER_METRICS = ("deals", "first_visits", "visits", "lost_deals")
@@ -146,7 +147,7 @@ with metric_column:
     metric_id = st.segmented_control(
         t("ppl_trend_metric", lang), metrics, default=metrics[0],
         key=f"ppl_metric_{'handler' if person['hands_on'] else 'closer'}",
-        format_func=lambda m: cc.metric_label(m, lang)) or metrics[0]
+        format_func=lambda m: metric_label(m, lang)) or metrics[0]
 trend_filters = cp.trend_window(filters, period)
 trend = cp.person_trend(load(kpi_aggregates, trend_filters, (period, "staff")), list(peers["staff_id"]),
                         chosen, period, metric_id)

@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 from analytics.awards import SAMPLE_COLUMN
 from ui import formats
 from ui.charts import base_layout
-from ui.charts_compare import metric_label, with_unit
 from ui.i18n import t
+from ui.metric_text import metric_label, with_unit
 
 # ---------------------------------------------------------------- 激励
 

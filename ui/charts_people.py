@@ -21,10 +21,10 @@ from analytics.stats import DEFAULT_MIN_N, rank_by_lower_bound
 from db.filters import Filters
 from ui import formats
 from ui.charts import base_layout
-from ui.charts_compare import (
-    NEUTRAL,
+from ui.charts_compare import NEUTRAL, hands_deals_on
+from ui.i18n import ROLE_LABELS, label, t
+from ui.metric_text import (
     amount_unit,
-    hands_deals_on,
     metric_axis_title,
     metric_label,
     n_text,
@@ -33,7 +33,6 @@ from ui.charts_compare import (
     score_with_n,
     with_unit,
 )
-from ui.i18n import ROLE_LABELS, label, t
 
 NON_SELLING_ROLES = ("analyst", "manager")
 RATE_METRICS = ("win_rate", "followup_timeliness", "csat", "nps")

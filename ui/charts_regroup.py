@@ -15,8 +15,8 @@ from plotly.subplots import make_subplots
 
 from analytics.regroup import NON_SELLING_ROLES, tenure_years
 from ui.charts import base_layout
-from ui.charts_compare import amount_unit, with_unit
 from ui.i18n import t
+from ui.metric_text import amount_unit, with_unit
 
 TODAY_COLOR, DRAFT_COLOR = "#9E9E9E", "#0072B2"
 

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ui import formats
-from ui.charts_compare import metric_label
 from ui.i18n import ROLE_LABELS, label, t
+from ui.metric_text import metric_label
 
 REVIEW_METRICS: tuple[str, ...] = ("deals", "first_visits", "won_deals", "won_amount", "win_rate",
                                    "followup_timeliness", "csat")

@@ -12,9 +12,9 @@ import pandas as pd
 
 from domain import GROUP_BASES, PHASES
 from ui import formats
-from ui.charts_compare import amount_unit, with_unit
 from ui.i18n import BASIS_LABELS, ROLE_LABELS, label, t
 from ui.manage_shared import day_text, phase_text
+from ui.metric_text import amount_unit, with_unit
 
 
 def draft_option(saved: pd.DataFrame, draft_id: int, lang: str) -> str:

@@ -12,8 +12,8 @@ from datetime import date
 import pandas as pd
 
 from ui import formats
-from ui.charts_compare import metric_label, with_unit
 from ui.i18n import t
+from ui.metric_text import metric_label, with_unit
 
 TARGET_COLUMNS: tuple[str, ...] = ("won_amount", "won_deals", "first_visits", "visits", "csat")
 # CSAT is an average: a group's CSAT target is every member's, never split.
