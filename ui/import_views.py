@@ -292,7 +292,7 @@ _ENCODING_NOTE = "encoding: "
 # The encodings ingest/encodings.py describes → string keys (a description not listed, e.g. one
 # charset-normalizer named, stays as it is).
 _ENCODING_KEYS = {
-    "UTF-8": None, "UTF-8 with BOM": "imp_enc_utf8_bom", "UTF-16 (BOM)": "imp_enc_utf16_bom",
+    "UTF-8 with BOM": "imp_enc_utf8_bom", "UTF-16 (BOM)": "imp_enc_utf16_bom",
     "UTF-16 LE (no BOM)": "imp_enc_utf16le", "UTF-16 BE (no BOM)": "imp_enc_utf16be",
     "GB18030/GBK (Chinese)": "imp_enc_gb18030", "Windows-1252 (Western single-byte text)": "imp_enc_cp1252",
     "Windows-1252 (fallback)": "imp_enc_cp1252_fallback",
@@ -303,8 +303,8 @@ def file_facts(preview: Preview, lang: str) -> str:
     """'格式 CSV · 编码 GB18030/GBK（中文） · 7 行数据': the reader's description of the encoding
     (its note) when there is one, else the codec name; spreadsheets have none."""
     described = next((n[len(_ENCODING_NOTE):] for n in preview.notes if n.startswith(_ENCODING_NOTE)), None)
-    if described is not None and _ENCODING_KEYS.get(described):
-        described = t(_ENCODING_KEYS[described], lang)
+    if key := _ENCODING_KEYS.get(described):
+        described = t(key, lang)
     encoding = described or preview.encoding or t("imp_encoding_none", lang)
     return t("imp_facts", lang, format=preview.file_format.upper(), encoding=encoding, rows=f"{preview.rows:,}")
 
@@ -321,12 +321,18 @@ _NOTE_PATTERNS = tuple((key, re.compile(pattern, re.DOTALL)) for key, pattern in
 ))
 
 
-def _translated(text: str, patterns, lang: str) -> str:
-    """`text` through the first of `patterns` ((key, regex) pairs) matching all of it; else as it is."""
+def _first_match(text: str, patterns) -> tuple[str, dict] | None:
+    """(string key, named groups) of the first of `patterns` ((key, regex) pairs) matching all of `text`."""
     for key, pattern in patterns:
         if match := pattern.fullmatch(text):
-            return t(key, lang, **match.groupdict())
-    return text
+            return key, match.groupdict()
+    return None
+
+
+def _translated(text: str, patterns, lang: str) -> str:
+    """`text` through the first of `patterns` matching all of it; else as it is."""
+    found = _first_match(text, patterns)
+    return t(found[0], lang, **found[1]) if found else text
 
 
 def reading_notes(preview: Preview, lang: str) -> list[str]:
@@ -348,15 +354,15 @@ _REASON_PATTERNS = tuple((key, re.compile(pattern, re.DOTALL)) for key, pattern 
 def detection_reason(reason: str, lang: str) -> str:
     """The detection's reason in `lang`: which headers matched, or whose mapping was used, and
     what the user chose instead of detecting (source, data type)."""
-    for key, pattern in _REASON_PATTERNS:
-        if match := pattern.fullmatch(reason):
-            values = match.groupdict()
-            chosen = {name: values.pop(name, None) for name in ("source", "entity")}
-            given = [label(chosen[name], lang) for name, label in (("source", source_label), ("entity", entity_label))
-                     if chosen[name]]
-            text = t(key, lang, **values)
-            return text + t("imp_reason_given", lang, given=t("imp_reason_given_sep", lang).join(given)) if given else text
-    return reason
+    found = _first_match(reason, _REASON_PATTERNS)
+    if found is None:
+        return reason
+    key, values = found
+    chosen = {name: values.pop(name, None) for name in ("source", "entity")}
+    given = [label(chosen[name], lang) for name, label in (("source", source_label), ("entity", entity_label))
+             if chosen[name]]
+    text = t(key, lang, **values)
+    return text + t("imp_reason_given", lang, given=t("imp_reason_given_sep", lang).join(given)) if given else text
 
 
 # ---------------------------------------------------------------- the summary
