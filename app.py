@@ -18,7 +18,7 @@ from ui.access import PRIVACY_FOR_ALL_ROLES, may_open
 from ui.context import PageContext, load_choices, set_page_context
 from ui.database import load, open_connection
 from ui.i18n import t
-from ui.navigation import PAGES, page_exists, page_path
+from ui.navigation import DEFAULT_URL_PATH, PAGES, page_exists, page_path
 from ui.state import (
     current_lang,
     global_filters,
@@ -35,13 +35,13 @@ def navigation(lang: str, presenting: bool, role: str | None):
     """The menu of the pages `role` may open (None: before sign-in, every page, hidden, so a
     deep link keeps its page through the sign-in)."""
     sections: dict[str, list] = {}
-    for index, (path, title_key, icon, url_path, section_key) in enumerate(PAGES):
+    for path, title_key, icon, url_path, section_key in PAGES:
         if not page_exists(path):   # a page being written is listed once its file lands
             continue
         if role is not None and not may_open(role, url_path):
             continue
         page = st.Page(page_path(path), title=t(title_key, lang), icon=icon, url_path=url_path,
-                       default=index == 0)
+                       default=url_path == DEFAULT_URL_PATH)
         sections.setdefault(t(section_key, lang), []).append(page)
     hidden = presenting or role is None
     return st.navigation(sections, position="hidden" if hidden else "sidebar", expanded=True)

@@ -93,7 +93,7 @@ def resident_after_all_pages(db: str | os.PathLike, page_timeout_s: float = 180)
     from playwright.sync_api import sync_playwright
 
     from bench.signin import bench_account, sign_in_if_asked
-    from ui.navigation import PAGES
+    from ui.navigation import PAGES, served_path
 
     if not Path(CHROMIUM).exists():
         raise RuntimeError("Debian chromium is not installed (make browser-deps)")
@@ -109,12 +109,11 @@ def resident_after_all_pages(db: str | os.PathLike, page_timeout_s: float = 180)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN").new_page()
-            for index, (path, _title, _icon, url_path, _section) in enumerate(PAGES):
+            for path, _title, _icon, url_path, _section in PAGES:
                 if not (REPO / path).exists():
                     continue
                 started = time.perf_counter()
-                # the first page is app.py's default: served at the root, its url_path unused
-                page.goto(f"{url}/{'' if index == 0 else url_path}", timeout=page_timeout_s * 1000)
+                page.goto(f"{url}/{served_path(url_path)}", timeout=page_timeout_s * 1000)
                 sign_in_if_asked(page, username, password, page_timeout_s)   # each goto is a new session
                 if not settled(page, page_timeout_s):
                     timeouts.append(url_path)

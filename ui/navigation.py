@@ -28,7 +28,13 @@ PAGES: tuple[tuple[str, str, str, str, str], ...] = (
     ("pages/regroup.py", "page_regroup", ":material/account_tree:", "regroup", "section_manage"),
     ("pages/accounts.py", "page_accounts", ":material/manage_accounts:", "accounts", "section_manage"),
 )
+# The first page is the default: Streamlit serves it at the root and never under its url path.
+DEFAULT_URL_PATH = PAGES[0][3]
 
+
+def served_path(url_path: str) -> str:
+    """The path a page is served at: its url path, or "" for the default page."""
+    return "" if url_path == DEFAULT_URL_PATH else url_path
 
 
 def page_path(path: str) -> str:
