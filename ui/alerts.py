@@ -79,7 +79,7 @@ def _csat_section(drops: pd.DataFrame, names: dict[str, str], lang: str) -> None
 
 def _by_group_caption(deals: pd.DataFrame, names: dict[str, str], lang: str, count_column: str | None = None) -> str:
     counted = alerts.counts_by_group(deals, "owner_group_id", count_column=count_column)
-    parts = "，".join(f"{names.get(g, t('unknown_group', lang)) if isinstance(g, str) else t('unknown_group', lang)} {n}"
+    parts = "，".join(f"{names.get(g, t('unknown_group', lang)) if isinstance(g, str) else t('unknown_group', lang)} {formats.count(n)}"
                      for g, n in zip(counted["group"], counted["deals"], strict=True))
     return t("alert_by_group", lang, parts=parts)
 
@@ -122,13 +122,13 @@ def draw_alerts(filters: Filters, as_of: date, names: dict[str, str], lang: str,
     with right:
         if not overdue.empty:
             total = int(overdue_counts["deals"].sum())
-            with st.expander(t("alert_overdue_title", lang, n=total), icon=":material/schedule:"):
+            with st.expander(t("alert_overdue_title", lang, n=formats.count(total)), icon=":material/schedule:"):
                 st.caption(_by_group_caption(overdue_counts, names, lang, count_column="deals"))
                 st.dataframe(_deal_list(overdue, {"days_overdue": "col_days_overdue"},
                                         names, lang, privacy), hide_index=True, width="stretch")
         if not stalled.empty:
             total = int(stalled_counts["deals"].sum())
-            with st.expander(t("alert_stalled_title", lang, n=total), icon=":material/hourglass_top:"):
+            with st.expander(t("alert_stalled_title", lang, n=formats.count(total)), icon=":material/hourglass_top:"):
                 st.caption(_by_group_caption(stalled_counts, names, lang, count_column="deals"))
                 st.dataframe(_deal_list(stalled.head(LISTED), {"days": "col_days_in_stage",
                                                            "p75_days": "col_p75_days"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 
@@ -88,6 +90,10 @@ def test_the_alerts_name_the_group_designed_to_be_off_pace(monkeypatch, demo_db_
     assert "■ 刚需组：成交数进度落后" in texts or "■ 刚需组：成交金额进度落后" in texts
     expander_labels = " ".join(expander.label for expander in app.expander)
     assert "逾期未跟进" in expander_labels and "停滞商机" in expander_labels
+    # Counts in the titles carry thousands separators like every other count (the demo has
+    # ~3,000 stalled deals, so a bare "3142" would show here).
+    stalled = re.search(r"停滞商机（超过该阶段历史 P75）：([\d,]+) 个", expander_labels).group(1)
+    assert int(stalled.replace(",", "")) >= 1000 and stalled == f"{int(stalled.replace(',', '')):,}"
 
 
 def test_in_privacy_mode_the_alert_lists_show_no_customer_name(monkeypatch, demo_db_path):

@@ -19,7 +19,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp_axis_group": ("小组", "Group"),
     "cmp_hover_rate": ("赢率 {rate}", "Win rate {rate}"),
     "cmp_hover_interval": ("95% 区间 {low} – {high}", "95% interval {low} – {high}"),
-    "cmp_hover_closed": ("已结束商机 n={n}（成交 {won}，流失 {lost}）", "Closed deals n={n} ({won} won, {lost} lost)"),
+    "cmp_hover_closed": ("已结束商机 n={n:,}（成交 {won:,}，流失 {lost:,}）", "Closed deals n={n:,} ({won:,} won, {lost:,} lost)"),
     "cmp_hover_lower": ("排名依据（区间下限）{low}", "Ranked on the lower bound {low}"),
     "cmp_hover_click": ("点击查看背后的商机", "Click to see the deals behind it"),
     "cmp_stage_note": ("{groups}按阶段分工、把商机交给下一组，不按赢率排名：它们的转化见“转化漏斗”页。",
