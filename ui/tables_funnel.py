@@ -100,7 +100,9 @@ def handoff_display(handoffs: pd.DataFrame, group_names: dict[str, str], lang: s
                                 for g, forward in zip(handoffs["to_group"], handoffs["forward"], strict=True)],
         t("fun_col_handed", lang): [formats.count(n) for n in handoffs["handed_on"]],
         t("fun_col_first_touch", lang): [_hours(v, lang) for v in handoffs["first_touch_hours_median"]],
-        t("fun_col_touched", lang): [formats.percent(v) for v in handoffs["first_touch_share"]],
+        t("fun_col_touched", lang): [
+            rate_with_n(r.first_touch_share, r.handoff_rate_n, r.first_touch_low, r.first_touch_high,
+                        bool(r.handoff_rate_too_few), lang) for r in handoffs.itertuples()],
         t("fun_col_handoff_rate", lang): [
             rate_with_n(r.handoff_rate, r.handoff_rate_n, r.handoff_rate_low, r.handoff_rate_high,
                         bool(r.handoff_rate_too_few), lang) for r in handoffs.itertuples()],

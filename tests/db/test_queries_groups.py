@@ -92,6 +92,9 @@ def test_hand_offs_count_what_the_receiving_group_did(relay):
     first = table.iloc[0]
     assert first.handoff_rate == pytest.approx(2 / 3) and first.handoff_rate_n == 3 and first.handoff_rate_too_few
     assert first.forward and first.first_touch_share == pytest.approx(2 / 3)
+    # Wilson 95% for 2 of 3, by hand: centre (2/3 + z²/6) / (1 + z²/3) = 0.5731, half-width
+    # z·sqrt(2/27 + z²/36) / (1 + z²/3) = 0.3654 with z = 1.96.
+    assert (first.first_touch_low, first.first_touch_high) == pytest.approx((0.2077, 0.9385), abs=1e-4)
 
 
 def test_the_registry_sql_of_hand_offs_agrees(relay):

@@ -48,8 +48,11 @@ def test_hand_offs_read_from_group_to_group_with_the_rate_and_its_n():
                                "to_phase": ["follow_up", "initial_contact"], "handed_on": [10, 2],
                                "moved_on": [6, 1], "first_touched": [9, 2], "first_touch_hours_median": [5.25, None]})
     shown = handoff_display(handoff_table(aggregates), {"A": "初期接触组", "B": "跟进组"}, "zh")
-    assert shown.iloc[0].tolist() == ["初期接触组", "跟进组", "10", "5.2 小时", "90.0%",
+    # touched 9 of 10, Wilson by hand: centre (0.9 + 1.96²/20) / (1 + 1.96²/10) = 0.789, half-width
+    # 1.96·sqrt(0.009 + 1.96²/400) / 1.384 = 0.193 → [60%, 98%]
+    assert shown.iloc[0].tolist() == ["初期接触组", "跟进组", "10", "5.2 小时", "90.0% (n=10) [60%, 98%]",
                                       "60.0% (n=10) [31%, 83%]"]
+    assert shown["已跟进占比"].iloc[1] == "样本不足 (n=2)"
     assert shown["接手小组"].iloc[1] == "初期接触组（回退）"
     assert shown["交接转化率"].iloc[1] == "样本不足 (n=2)" and shown["首次跟进用时中位数"].iloc[1] == "—"
 

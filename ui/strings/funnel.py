@@ -138,11 +138,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     # hand-offs
     "fun_handoff_title": ("小组交接", "Hand-offs between groups"),
     "fun_handoff_caption": (
-        "按阶段分工的小组之间的交接（窗口内的负责人变更）：交出多少商机，接手小组首次跟进用时的中位数，"
-        "以及接手后推进到更后阶段的占比（交接转化率，n 为交接数，方括号内为 95% Wilson 区间）。",
+        "按阶段分工的小组之间的交接（窗口内的负责人变更）：交出多少商机，接手小组首次跟进用时的中位数、"
+        "跟进过的占比，以及接手后推进到更后阶段的占比（交接转化率）。两个占比的 n 都是交接数，"
+        "方括号内为 95% Wilson 区间。",
         "Hand-offs between stage-split groups (owner changes in the window): how many deals each group "
-        "passes on, the receiving group's median time to its first touch, and the share it moves on to a "
-        "later stage (hand-off rate; n = hand-offs, brackets a 95% Wilson interval)."),
+        "passes on, the receiving group's median time to its first touch, the share it touched at all, and "
+        "the share it moves on to a later stage (hand-off rate). Both shares have n = hand-offs; brackets "
+        "a 95% Wilson interval."),
     "fun_handoff_none": ("窗口内按阶段分工的小组之间没有交接。", "No hand-offs between stage-split groups in the window."),
     "fun_col_from": ("交出小组", "From"),
     "fun_col_to": ("接手小组", "To"),
