@@ -72,6 +72,7 @@ def main() -> None:
     st.html(BASE_CSS)
     presenting = presentation_mode()
     account = signin.current_account()
+    signin.write_cookie()
     page = navigation(current_lang(), presenting, account.role if account else None)
     if account is None:
         signin.gate(current_lang())

@@ -6,6 +6,7 @@ dashboard's first start asks for an administrator (see ui/signin.py).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -104,6 +105,14 @@ def account(con: duckdb.DuckDBPyConnection, username: str) -> Account | None:
         return None
     name, display, role, staff_id, projects, personal = rows[0]
     return Account(name, display, role, staff_id, tuple(projects or ()), bool(personal))
+
+
+def password_fingerprint(con: duckdb.DuckDBPyConnection, username: str) -> str | None:
+    """A short digest of an enabled account's password hash (None: unknown or disabled): it
+    changes with the password and reveals nothing of it (ui/sign_in_sessions.py)."""
+    rows = con.execute("SELECT password_hash FROM accounts WHERE username = ? AND NOT disabled",
+                       [username]).fetchall()
+    return hashlib.sha256(rows[0][0].encode()).hexdigest()[:16] if rows else None
 
 
 def sign_in(con: duckdb.DuckDBPyConnection, username: str, password: str,

@@ -2,7 +2,9 @@
 
 A session lives in st.session_state (one browser tab): it ends after IDLE_MINUTES without a
 rerun or MAX_HOURS in all, or when the account is disabled or deleted (the account is re-read,
-cached by data version, on every run, so a role change applies at the next click).
+cached by data version, on every run, so a role change applies at the next click). A sign-in
+also leaves a token in a cookie, so that a reload or a new tab of the same browser resumes it
+within the same limits instead of asking for the password again (ui/sign_in_sessions.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from db.accounts import Account
 from ui.database import load, open_connection
 from ui.formats import literal
 from ui.i18n import t
+from ui.sign_in_sessions import COOKIE_NAME, SessionRegistry, clear_cookie_script, set_cookie_script
 
 SESSION_KEY = "_signed_in"
 IDLE_MINUTES = int(os.environ.get("ANCHANG_SESSION_IDLE_MINUTES", "30"))
@@ -24,19 +27,27 @@ MAX_HOURS = int(os.environ.get("ANCHANG_SESSION_MAX_HOURS", "12"))
 _NOTICE = "_signin_notice"
 _REFUSAL = "_signin_refusal"
 _SSO_LOGOUT = "_signin_sso_logout"
+_COOKIE_CHANGE = "_signin_cookie"          # ("set", token) or ("clear", None), written by write_cookie
+_COOKIE_TRIED = "_signin_cookie_tried"     # the cookie token this tab already tried to resume
 
 
-def signed_in_session(username: str, now: float | None = None) -> dict:
+@st.cache_resource
+def _registry() -> SessionRegistry:
+    """The tokens of this process's signed-in browsers (one registry shared by every session)."""
+    return SessionRegistry(IDLE_MINUTES * 60, MAX_HOURS * 3600)
+
+
+def signed_in_session(username: str, now: float | None = None, token: str | None = None) -> dict:
     """What the session stores once a password was checked (also used by tests to sign in)."""
     now = time.time() if now is None else now
-    return {"username": username, "since": now, "seen": now}
+    return {"username": username, "since": now, "seen": now, "token": token}
 
 
 def current_account() -> Account | None:
     """The signed-in account of this session, or None (never signed in, expired, disabled)."""
     session = st.session_state.get(SESSION_KEY)
     if not session:
-        session = _session_from_single_sign_on()
+        session = _session_from_single_sign_on() or _session_from_cookie()
     if not session:
         return None
     now = time.time()
@@ -47,8 +58,44 @@ def current_account() -> Account | None:
     if account is None:
         _end_session("disabled")
         return None
+    if not _registry().touch(session.get("token"), now):      # signed out in another tab
+        _end_session("signed_out")
+        return None
     session["seen"] = now
     return account
+
+
+def _session_from_cookie() -> dict | None:
+    """The session a reload or a new tab resumes from the browser's token, if still valid."""
+    token = st.context.cookies.get(COOKIE_NAME)
+    # The cookies are those of the tab's first request: try a token once, not on every rerun.
+    # (AppTest has no browser: its cookies are stand-ins, not text.)
+    if not isinstance(token, str) or not token or st.session_state.get(_COOKIE_TRIED) == token:
+        return None
+    st.session_state[_COOKIE_TRIED] = token
+    resumed = _registry().resume(token, lambda username: load(accounts.password_fingerprint, username),
+                                 time.time())
+    if resumed is None:
+        st.session_state[_COOKIE_CHANGE] = ("clear", None)
+        return None
+    st.session_state[SESSION_KEY] = {**signed_in_session(resumed.username, token=token), "since": resumed.since}
+    return st.session_state[SESSION_KEY]
+
+
+def _start_session(con, username: str) -> None:
+    """Sign `username` in for this tab, and for reloads of this browser through the cookie."""
+    token = _registry().start(username, accounts.password_fingerprint(con, username), time.time())
+    st.session_state[SESSION_KEY] = signed_in_session(username, token=token)
+    st.session_state[_COOKIE_CHANGE] = ("set", token)
+
+
+def write_cookie() -> None:
+    """Hand the browser the cookie change this run decided (a script; st.context cannot set one)."""
+    change = st.session_state.pop(_COOKIE_CHANGE, None)
+    if change is not None:
+        kind, token = change
+        script = set_cookie_script(token, MAX_HOURS * 3600) if kind == "set" else clear_cookie_script()
+        st.html(script, unsafe_allow_javascript=True)
 
 
 def single_sign_on_configured() -> bool:
@@ -83,7 +130,12 @@ def _session_from_single_sign_on() -> dict | None:
 
 
 def _end_session(notice: str) -> None:
-    st.session_state.pop(SESSION_KEY, None)
+    session = st.session_state.pop(SESSION_KEY, None) or {}
+    # Signed out or disabled: the browser's token ends too, in every tab that shares it. An idle
+    # tab leaves it to the registry's own clock, as another tab may be in use.
+    if session.get("token") and notice != "expired":
+        _registry().end(session["token"])
+        st.session_state[_COOKIE_CHANGE] = ("clear", None)
     st.session_state.pop("_page_context", None)      # ui.context: nothing of the last run stays usable
     st.session_state[_NOTICE] = notice
 
@@ -128,10 +180,10 @@ def _check_password() -> None:
     with open_connection() as con:
         result = accounts.sign_in(con, username, st.session_state.get("signin_password", ""))
         audit.record(con, username or "?", "sign_in" if result.account else "sign_in_failed", result.reason)
+        if result.account is not None:
+            _start_session(con, result.account.username)
     st.session_state["signin_password"] = ""
-    if result.account is not None:
-        st.session_state[SESSION_KEY] = signed_in_session(result.account.username)
-    else:
+    if result.account is None:
         st.session_state[_REFUSAL] = ("ac_locked" if result.reason == "locked" else
                                       "ac_disabled" if result.reason == "disabled" else "ac_wrong",
                                       {"until": f"{result.locked_until:%H:%M}"} if result.locked_until else {})
@@ -168,10 +220,9 @@ def _create_first_admin() -> None:
             created = accounts.create_account(con, state.get("first_username", ""), state.get("first_display", ""),
                                               state.get("first_password", ""), "admin")
             audit.record(con, created.username, "account", f"first administrator {created.username}")
+            _start_session(con, created.username)
     except accounts.AccountRefused as refused:
         state[_REFUSAL] = (f"ac_refused_{refused.kind}", {"detail": refused.detail})
-        return
-    state[SESSION_KEY] = signed_in_session(created.username)
 
 
 def account_box(account: Account, lang: str) -> None:

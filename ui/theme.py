@@ -7,6 +7,8 @@ BASE_CSS = """
 /* Six KPI cards fit one row at 1440 px without cutting "2,027 个" or "6.57 亿元". */
 [data-testid="stMetricValue"] { font-size: 1.75rem; }
 [data-testid="stMetricLabel"] p { font-size: 0.95rem; }
+/* The sign-in cookie's script (ui/signin.write_cookie) draws nothing: no empty row above the title. */
+[data-testid="stElementContainer"]:has(script[data-sign-in-cookie]) { display: none; }
 </style>
 """
 

@@ -47,3 +47,27 @@ def sign_in_attempt(page, username: str, password: str) -> None:
     page.locator(".st-key-signin_username input").fill(username)
     page.locator(".st-key-signin_password input").fill(password)
     page.locator('[data-testid="stFormSubmitButton"] button').click()
+
+
+def test_a_reload_or_a_second_tab_keeps_the_sign_in_until_signing_out(page, streamlit_server):
+    open_signed_out(page, f"{streamlit_server}/funnel?preset=last_month")
+    sign_in(page, "leader_b", TEST_PASSWORD)
+    page.reload()
+    settle(page)
+    assert page.locator(".st-key-signin_username").count() == 0            # no password asked again
+    assert page.get_by_role("heading", name="转化漏斗").count() == 1 and "/funnel" in page.url
+    screenshot(page, "signin-after-reload")
+    second = page.context.new_page()                                         # same browser, new tab
+    second.goto(f"{streamlit_server}/people")
+    settle(second)
+    assert second.locator(".st-key-signin_username").count() == 0
+    assert second.get_by_role("heading", name="顾问", exact=True).count() == 1
+    page.locator(".st-key-sign_out button").click()
+    page.get_by_text("已退出登录").wait_for(timeout=30_000)
+    page.reload()
+    settle(page)
+    assert page.locator(".st-key-signin_username").count() == 1              # signed out is signed out
+    second.reload()
+    settle(second)
+    assert second.locator(".st-key-signin_username").count() == 1            # in every tab of the browser
+    second.close()

@@ -7,18 +7,23 @@ analyst has no grant to personal data, analyst_granted has it.
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 
 import duckdb
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from db import accounts
+from db.connection import connect
 from tests.accounts import TEST_PASSWORD
 from tests.pages.apptest import APP, REPO, metric_values, run_app
 from tests.pages.test_weekly import page_text
 from tests.ui.test_reports import leaks, personal_data
 from ui.navigation import PAGES
+from ui.sign_in_sessions import COOKIE_NAME
 from ui.signin import IDLE_MINUTES, SESSION_KEY
 
 # What each role may open, written out here (not read from ui/access.py) so the test checks it.
@@ -84,6 +89,54 @@ def test_an_idle_session_expires_back_to_the_sign_in_form(monkeypatch, office):
     app.run()
     assert [title.value for title in app.title] == ["登录"]
     assert "登录已过期" in app.info[0].value
+
+
+# --- a reload: the browser's token resumes the session ---------------------------------------
+
+def cookie_scripts(app) -> list[str]:
+    """The cookie changes the run handed the browser (st.html scripts)."""
+    return [element.proto.body for element in app.html if COOKIE_NAME in element.proto.body]
+
+
+def signed_in_token(monkeypatch, office, user: str = "leader_b") -> str:
+    """Sign in through the form; the token the run put in the browser's cookie."""
+    app = run_app(monkeypatch, office, OCTOBER, user=None)
+    app.text_input(key="signin_username").input(user)
+    app.text_input(key="signin_password").input(TEST_PASSWORD)
+    app.button[0].click().run()
+    assert [title.value for title in app.title] == ["总览"]
+    [script] = cookie_scripts(app)
+    return re.search(rf"{COOKIE_NAME}=([A-Za-z0-9_-]+);", script).group(1)
+
+
+def reload_with_cookie(monkeypatch, office, token: str) -> AppTest:
+    """A new session, as after a reload, from a browser that presents `token` (AppTest has no
+    browser, so its st.context.cookies are replaced for the run)."""
+    monkeypatch.setattr(type(st.context), "cookies", property(lambda _: {COOKIE_NAME: token}))
+    return run_app(monkeypatch, office, OCTOBER, user=None)
+
+
+def test_a_reload_resumes_the_session_and_signing_out_ends_it(monkeypatch, office):
+    token = signed_in_token(monkeypatch, office)
+    reloaded = reload_with_cookie(monkeypatch, office, token)
+    assert not reloaded.exception
+    assert [title.value for title in reloaded.title] == ["总览"] and not cookie_scripts(reloaded)
+    reloaded.sidebar.button(key="sign_out").click().run()
+    assert [title.value for title in reloaded.title] == ["登录"]
+    assert cookie_scripts(reloaded) == [f"<script data-sign-in-cookie>document.cookie = '{COOKIE_NAME}=; Path=/; Max-Age=0; "
+                                        "SameSite=Strict';</script>"]
+    again = reload_with_cookie(monkeypatch, office, token)
+    assert [title.value for title in again.title] == ["登录"]
+    assert "刚需组" not in page_text(again)
+
+
+def test_a_new_password_ends_the_sessions_of_the_old_one(monkeypatch, office):
+    token = signed_in_token(monkeypatch, office)
+    with connect(office) as con:                     # the same password again: a new salt, a new hash
+        accounts.set_password(con, "leader_b", TEST_PASSWORD)
+    reloaded = reload_with_cookie(monkeypatch, office, token)
+    assert [title.value for title in reloaded.title] == ["登录"]
+    assert len(cookie_scripts(reloaded)) == 1         # the dead cookie is cleared
 
 
 def test_the_first_start_asks_for_an_administrator_and_stores_only_a_hash(monkeypatch, tmp_path):
