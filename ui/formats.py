@@ -63,14 +63,15 @@ def percent(value, digits: int = 1) -> str:
 
 
 def money(value, lang: str = "zh") -> str:
-    """Amounts in 元: '1,234.5 万元' (from 1 亿 on: '6.57 亿元') in Chinese, '¥12.35M' in English."""
+    """Amounts in 元: '234.5 万元', from 1,000 万 on whole 万 ('7,057 万元': four digits, as in
+    '6.57 亿元', and it fits a KPI card), from 1 亿 on '6.57 亿元'; '¥12.35M' in English."""
     if is_missing(value):
         return DASH
     if lang == "en":
         return f"¥{value / 1e6:,.2f}M"
     if abs(value) >= 1e8:
         return f"{value / 1e8:,.2f} 亿元"
-    return f"{value / 1e4:,.1f} 万元"
+    return f"{value / 1e4:,.0f} 万元" if abs(value) >= 1e7 else f"{value / 1e4:,.1f} 万元"
 
 
 def score(value, digits: int = 2) -> str:

@@ -87,8 +87,10 @@ def test_the_scorecard_of_one_consultant_equals_sql(monkeypatch, demo_db_path, c
     mine = closes["S023"]
     n = mine["won"] + mine["lost"]
     assert cards["成交数"] == f"{mine['won']} 个"
-    # from 1 亿 (1e8 元) on money reads in 亿元 with two decimals, below in 万元 with one
+    # from 1 亿 (1e8 元) on money reads in 亿元 with two decimals, from 1,000 万 in whole 万元,
+    # below with one decimal
     expected_amount = (f"{mine['amount'] / 1e8:,.2f} 亿元" if mine["amount"] >= 1e8
+                       else f"{mine['amount'] / 1e4:,.0f} 万元" if mine["amount"] >= 1e7
                        else f"{mine['amount'] / 1e4:,.1f} 万元")
     assert cards["成交金额"] == expected_amount
     assert cards["赢率"] == f"{mine['won'] / n * 100:.1f}%"
