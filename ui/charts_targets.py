@@ -107,13 +107,19 @@ def pace_figure(pace: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figu
         marker={"color": colors, "opacity": 0.35, "line": {"color": colors, "width": 1.5},
                 "pattern": {"shape": [STATUS_PATTERN.get(s, "") for s in rows["status"]],
                             "fgcolor": colors, "size": 8, "solidity": 0.25}},
-        text=[f"{t('tgt_projected_short', lang)} {formats.percent(v, 0)}" for v in rows["pace_forecast"]],
-        textposition="outside", cliponaxis=False, customdata=custom, hovertemplate=hover))
+        customdata=custom, hovertemplate=hover))
     fig.add_trace(go.Bar(
         y=labels, x=rows["attainment"].fillna(0), orientation="h", width=0.38, showlegend=False,
         marker={"color": colors}, text=[formats.percent(v, 0) for v in rows["attainment"]],
         textposition="inside", insidetextanchor="start", textfont={"color": "white"},
         customdata=custom, hovertemplate=hover))
+    # "预计 83%" right of the projection, or of the target line when short of it: at the bar's
+    # own end it would sit on the 90% and 100% lines.
+    fig.add_trace(go.Scatter(
+        y=labels, x=np.maximum(rows["pace_forecast"].fillna(0).to_numpy(dtype=float), 1.0) + 0.015,
+        mode="text", text=[f"{t('tgt_projected_short', lang)} {formats.percent(v, 0)}" for v in rows["pace_forecast"]],
+        textposition="middle right", textfont={"color": "#555555"}, cliponaxis=False, showlegend=False,
+        hoverinfo="skip"))
     # Legend keys in grey: the bars' own colours say the status, not which bar is which.
     for name, opacity in ((t("tgt_actual_mtd", lang), 1.0), (t("tgt_projected", lang), 0.35)):
         fig.add_trace(go.Bar(x=[None], y=[None], orientation="h", name=name, hoverinfo="skip",

@@ -73,6 +73,10 @@ def test_the_pace_chart_tells_status_by_colour_symbol_and_pattern(pace):
     assert list(projected.marker.pattern.shape) == ["/", "x", ""]
     assert list(actual.x) == pytest.approx([0.6, 0.4, 0.75])          # month to date: 6/10, 4/10, 3/4
     assert [row[0] for row in projected.customdata] == ["gC", "gB", "gA"]
+    # the projection's label clears the target line: right of max(projection, 100%)
+    labels = figure.data[2]
+    assert list(labels.text) == ["预计 90%", "预计 60%", "预计 112%"]
+    assert list(labels.x) == pytest.approx([1.015, 1.015, 1.125 + 0.015])
     assert figure.layout.title.text == "本月各目标进度（占月目标）"
     assert figure.layout.xaxis.title.text == "占月目标 %"
     assert figure.layout.font.family == FONT_FAMILY
