@@ -19,7 +19,7 @@ from ui.components import empty_state, localized_counts, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
-from ui.i18n import t
+from ui.i18n import listed, t
 from ui.metric_text import amount_unit, metric_axis_title, metric_label
 
 # Weekly trend metrics and the deals a click on one of their bars opens.
@@ -68,9 +68,9 @@ else:
                             selection_mode=("points",))
     notes = [t("cmp_whisker_help", lang)]
     if hands_on:
-        notes.append(t("cmp_stage_note", lang, groups="、".join(hands_on)))
+        notes.append(t("cmp_stage_note", lang, groups=listed(hands_on, lang)))
     if closing_stage:
-        notes.append(t("cmp_closing_note", lang, groups="、".join(closing_stage)))
+        notes.append(t("cmp_closing_note", lang, groups=listed(closing_stage, lang)))
     st.caption(("" if lang == "zh" else " ").join(notes))
     for (group_id, *_) in cc.clicked_points(event)[:1]:
         drill(DealSelection(basis="closed", group_id=group_id),

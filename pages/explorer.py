@@ -20,7 +20,7 @@ from ui.context import log_export, page_context
 from ui.database import load
 from ui.drilldown import LIMIT, deal_display_frame, show_deals
 from ui.exports import to_csv_bytes, to_xlsx_bytes
-from ui.i18n import t
+from ui.i18n import listed, t
 
 ctx = page_context()
 lang, filters = ctx.lang, ctx.filters
@@ -84,7 +84,7 @@ if te.metric_scale(metric_id, lang).is_rate:
     notes += [t("exp_best_mark", lang)] if chart == "heatmap" else []
 if handing_on and "group" in by:
     left_out = [names.get(g, g) for g in groups["group_id"] if g in handing_on]
-    notes.append(t("exp_stage_groups_left_out", lang, groups=t("exp_list_sep", lang).join(left_out)))
+    notes.append(t("exp_stage_groups_left_out", lang, groups=listed(left_out, lang)))
 if cols in te.TIME_COLUMNS:
     notes.append(t("exp_partial_note", lang, start=filters.start.isoformat(), end=filters.end.isoformat()))
 if yoy:

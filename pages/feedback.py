@@ -21,7 +21,7 @@ from ui import tables_feedback as tf
 from ui.components import empty_state
 from ui.context import page_context
 from ui.database import load, open_connection
-from ui.i18n import t
+from ui.i18n import listed, t
 
 ctx = page_context()
 lang, as_of = ctx.lang, ctx.choices.as_of
@@ -165,5 +165,5 @@ with review_tab:
                      reviewer=card["reviewer"] or t("mg_none", lang)))
         changed = tf.changed_kpis(card["kpis"], kpis)
         if changed:
-            st.warning(t("mg_review_kpis_changed", lang, metrics="、".join(tf.review_metric_label(m, lang)
-                                                                          for m in changed)), icon=":material/update:")
+            st.warning(t("mg_review_kpis_changed", lang, metrics=listed((tf.review_metric_label(m, lang)
+                                                                                for m in changed), lang)), icon=":material/update:")

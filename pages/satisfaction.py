@@ -35,7 +35,7 @@ from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
 from ui.funnel_drilldown import clicked_id
-from ui.i18n import t
+from ui.i18n import listed, t
 from ui.tables_satisfaction import (
     card_texts,
     comments_table,
@@ -141,10 +141,10 @@ def draw_conversion(by_group_aggregates: pd.DataFrame) -> None:
         st.caption(t("sat_scatter_caption", lang))
     if non_closers:
         st.caption(t("sat_scatter_excluded", lang, groups=formats.literal(
-            t("sat_list_sep", lang).join(names.get(g, g) for g in non_closers))))
+            listed((names.get(g, g) for g in non_closers), lang))))
     if too_few:
         st.caption(t("sat_scatter_too_few", lang, min_n=DEFAULT_MIN_N,
-                     groups=formats.literal(t("sat_list_sep", lang).join(names.get(g, g) for g in too_few))))
+                     groups=formats.literal(listed((names.get(g, g) for g in too_few), lang))))
     group_id = None if shown.empty else clicked_id(event)
     if group_id:
         draw_group_drill(group_id, "sat_drill_scatter")

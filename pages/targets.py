@@ -23,7 +23,7 @@ from ui.components import empty_state, page_header, show_chart
 from ui.context import page_context
 from ui.database import load
 from ui.drilldown import show_deals
-from ui.i18n import t
+from ui.i18n import listed, t
 
 ctx = page_context()
 lang, filters, as_of = ctx.lang, ctx.filters, ctx.choices.as_of
@@ -84,8 +84,8 @@ def drill(group_id: str, first: date, last: date, key: str) -> None:
 def why(group_id: str, rows: pd.DataFrame, kpis: dict, before: Filters) -> None:
     """What is behind a group's pace: its drivers this month against the three months before."""
     status = ct.status_text(rows["status"].iloc[0], lang)
-    paces = t("tgt_list_sep", lang).join(f"{ct.metric_label(r.metric, lang)} {t('tgt_projected_short', lang)} "
-                     f"{formats.percent(r.pace_forecast, 0)}" for r in rows.itertuples())
+    paces = listed((f"{ct.metric_label(r.metric, lang)} {t('tgt_projected_short', lang)} "
+                     f"{formats.percent(r.pace_forecast, 0)}" for r in rows.itertuples()), lang)
     now, then = (kpis[key].reindex([group_id]).iloc[0] for key in ("now", "before"))
     changes = tt.driver_changes(now, then, int(rows["selling_days_elapsed"].iloc[0]),
                                 calendar.selling_days(before.start, before.end), rows["metric"].iloc[0])
@@ -121,7 +121,7 @@ else:
         st.warning(t("tgt_customer_filter_note", lang), icon=":material/warning:")
     flagged = pace[pace["status"].isin((ct.OFF_TRACK, ct.AT_RISK))].sort_values("pace_forecast", kind="stable")
     off = list(dict.fromkeys(flagged.loc[flagged["status"] == ct.OFF_TRACK, "group"]))
-    st.markdown(t("tgt_summary", lang, off=len(off), names=t("tgt_list_sep", lang).join(names[g] for g in off) or "—",
+    st.markdown(t("tgt_summary", lang, off=len(off), names=listed((names[g] for g in off), lang) or "—",
                   risk=flagged["status"].eq(ct.AT_RISK).sum(), ok=pace["status"].eq(ct.ON_TRACK).sum(),
                   total=len(pace)))
     chart_column, why_column = st.columns([11, 9])

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ui.formats import DASH
-from ui.i18n import t
+from ui.i18n import listed, t
 
 
 def account_frame(table: pd.DataFrame, staff_names: dict[str, str], projects: dict[str, str],
                   lang: str) -> pd.DataFrame:
     """One row per account with labelled columns in `lang`."""
     def named(ids) -> str:
-        return "、".join(projects.get(p, p) for p in (ids if ids is not None else []))
+        return listed((projects.get(p, p) for p in (ids if ids is not None else [])), lang)
 
     return pd.DataFrame({
         t("ac_col_username", lang): table["username"],

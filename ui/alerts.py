@@ -20,7 +20,7 @@ from db.queries.followups import overdue_followup_counts_and_list
 from db.queries.stalled import stalled_deal_counts_and_list
 from ui import formats
 from ui.database import load
-from ui.i18n import STAGE_LABELS, label, t
+from ui.i18n import STAGE_LABELS, label, listed, t
 from ui.navigation import link
 from ui.periods import month_start
 
@@ -79,8 +79,9 @@ def _csat_section(drops: pd.DataFrame, names: dict[str, str], lang: str) -> None
 
 def _by_group_caption(deals: pd.DataFrame, names: dict[str, str], lang: str, count_column: str | None = None) -> str:
     counted = alerts.counts_by_group(deals, "owner_group_id", count_column=count_column)
-    parts = "，".join(f"{names.get(g, t('unknown_group', lang)) if isinstance(g, str) else t('unknown_group', lang)} {formats.count(n)}"
-                     for g, n in zip(counted["group"], counted["deals"], strict=True))
+    unknown = t("unknown_group", lang)
+    parts = listed((f"{names.get(g, unknown) if isinstance(g, str) else unknown} {formats.count(n)}"
+                    for g, n in zip(counted["group"], counted["deals"], strict=True)), lang)
     return t("alert_by_group", lang, parts=parts)
 
 

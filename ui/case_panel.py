@@ -26,7 +26,7 @@ from db.scope import EVERYTHING, DataScope
 from ui import charts_case, formats
 from ui.components import show_chart
 from ui.database import load, open_connection
-from ui.i18n import CHANNEL_LABELS, CUSTOMER_TYPE_LABELS, STAGE_LABELS, label, t
+from ui.i18n import CHANNEL_LABELS, CUSTOMER_TYPE_LABELS, STAGE_LABELS, label, listed, t
 
 STATE = "_case_state"
 TAG_KEYS: tuple[str, ...] = (*OUTCOME_TAGS.values(), *REASON_TAGS)
@@ -64,7 +64,7 @@ def tag_label(tag: str, lang: str) -> str:
 def tags_text(tags, lang: str) -> str:
     """'成功案例、跟进节奏、自定义': known tags in TAG_KEYS order, then the reviewers' own words."""
     known = [tag for tag in TAG_KEYS if tag in tags]
-    return "、".join(tag_label(tag, lang) for tag in [*known, *sorted(set(tags) - set(known))])
+    return listed((tag_label(tag, lang) for tag in [*known, *sorted(set(tags) - set(known))]), lang)
 
 
 def _masked(frame: pd.DataFrame, privacy: bool) -> pd.DataFrame:

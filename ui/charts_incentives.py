@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from analytics.awards import SAMPLE_COLUMN
 from ui import formats
 from ui.charts import base_layout
-from ui.i18n import t
+from ui.i18n import listed, t
 from ui.metric_text import metric_label, with_unit
 
 # ---------------------------------------------------------------- 激励
@@ -76,7 +76,7 @@ def award_headline(result, rule, names: dict[str, str], lang: str) -> str:
         return t("mg_award_too_few", lang, min_n=rule.min_n, sample=sample_words(rule.metric, lang), best=best)
     if result.status == "no_candidates":
         return t("mg_award_no_data", lang)
-    who = "、".join(names.get(w, w) for w in result.winners)
+    who = listed((names.get(w, w) for w in result.winners), lang)
     line = t("mg_award_winner", lang, who=who, value=award_value_text(rule.metric, result.value, lang), n=result.n,
              sample=sample_words(rule.metric, lang, short=True))
     if result.decided_by == "tie_break":
@@ -103,7 +103,7 @@ def _history_cell(row, metric_id: str, names: dict[str, str], lang: str) -> str:
         return t("mg_award_none_short", lang)
     if row["status"] == "no_candidates":
         return formats.DASH
-    who = "、".join(names.get(w, w) for w in row["winners"])
+    who = listed((names.get(w, w) for w in row["winners"]), lang)
     return f"{who} · {award_value_text(metric_id, row['value'], lang)} (n={row['n']})"
 
 
@@ -123,7 +123,7 @@ def award_history_frame(histories: dict, announced: pd.DataFrame, rules: dict, s
         winners = tuple(given["winner_id"])
         if set(winners) == set(row["winners"]):
             return f"✓ {text}"
-        return t("mg_award_recorded_other", lang, who="、".join(names.get(w, w) for w in winners), now=text)
+        return t("mg_award_recorded_other", lang, who=listed((names.get(w, w) for w in winners), lang), now=text)
 
     champion, team = histories["champion"], histories["team"]
     return pd.DataFrame({

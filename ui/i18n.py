@@ -50,6 +50,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "The database is empty. `make run` seeds demo data, or import a CRM export on the Import page."),
     "vs_previous": ("较前期", "vs previous"),
     "n_label": ("n={n:,}", "n={n:,}"),
+    "list_sep": ("、", ", "),
+    "clause_sep": ("；", "; "),
+    "label_sep": ("：", ": "),
     "too_few": ("样本不足", "too few"),
     "group_table": ("各小组表现", "Groups at a glance"),
     "weekly_trend": ("每周趋势（近 13 周）", "Weekly trend (13 weeks)"),
@@ -174,6 +177,11 @@ def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
     zh, en = STRINGS[key]
     text = en if lang == "en" else zh
     return text.format(**values) if values else text
+
+
+def listed(items, lang: str = DEFAULT_LANG) -> str:
+    """Names in a sentence: '刚需组、改善组' in Chinese, '刚需组, 改善组' in English."""
+    return t("list_sep", lang).join(str(item) for item in items)
 
 
 def label(table: dict[str, tuple[str, str]], key: str | None, lang: str = DEFAULT_LANG) -> str:

@@ -23,7 +23,7 @@ from domain import STAGES
 from ingest.columns import ENTITIES, ENTITY_FIELDS, REQUIREMENTS, SOURCES, header_key
 from ingest.pipeline import ImportSummary, Preview, import_file, preview_file
 from ui.exports import to_csv_bytes
-from ui.i18n import STAGE_LABELS, STRINGS, label, t
+from ui.i18n import STAGE_LABELS, STRINGS, label, listed, t
 
 UPLOAD_TYPES: tuple[str, ...] = ("csv", "xlsx", "xls", "json")
 PREVIEW_ROWS = 10
@@ -230,8 +230,8 @@ def required_fields(entity: str) -> frozenset[str]:
 
 def requirement_text(entity: str, lang: str) -> str:
     """'阶段 / 状态 / 是否赢单 / 赢单时间'-style text, one part per requirement group, joined by '；'."""
-    sep = "; " if lang == "en" else "；"
-    return sep.join(" / ".join(field_label(name, lang) for name in group) for group in REQUIREMENTS[entity])
+    return t("clause_sep", lang).join(" / ".join(field_label(name, lang) for name in group)
+                                      for group in REQUIREMENTS[entity])
 
 
 def field_label(name: str, lang: str) -> str:
@@ -398,9 +398,8 @@ def summary_help(summary: ImportSummary, lang: str) -> dict[str, str]:
 
 def named_counts(counts: Mapping[str, int], lang: str) -> str:
     """'意向金待付（1）、定金（2）' / 'Deposit (1), Hold (2)'."""
-    if lang == "en":
-        return ", ".join(f"{name} ({n:,})" for name, n in counts.items())
-    return "、".join(f"{name}（{n:,}）" for name, n in counts.items())
+    template = "{name} ({n:,})" if lang == "en" else "{name}（{n:,}）"
+    return listed((template.format(name=name, n=n) for name, n in counts.items()), lang)
 
 
 # ---------------------------------------------------------------- rejected rows

@@ -25,7 +25,7 @@ from ui.chart_text import literal_figure
 from ui.charts import FONT_FAMILY
 from ui.charts_targets import pace_figure
 from ui.exports import neutralised, neutralised_cell
-from ui.i18n import t
+from ui.i18n import listed, t
 from ui.weekly_data import WeeklyMeeting
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -49,8 +49,8 @@ def scope_text(meeting: WeeklyMeeting, lang: str) -> str:
     for part in scope.split(";"):
         key, _, values = part.partition("=")
         shown = [names.get(v, v) for v in values.split(",")] if key == "group" else values.split(",")
-        parts.append(f"{t('wk_scope_' + key, lang)}：{'、'.join(shown)}")
-    return "；".join(parts)
+        parts.append(f"{t('wk_scope_' + key, lang)}{t('label_sep', lang)}{listed(shown, lang)}")
+    return t("clause_sep", lang).join(parts)
 
 
 def header_lines(meeting: WeeklyMeeting, lang: str, privacy: bool) -> list[str]:

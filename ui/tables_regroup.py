@@ -166,10 +166,11 @@ def handoff_text(points: pd.DataFrame, names: dict[str, str], projects: dict[str
         return t("mg_rg_no_handoffs", lang)
     lines = []
     for project, part in points.groupby("project_id", dropna=False, sort=True):
-        steps = "；".join(t("mg_rg_handoff_step", lang, sender=names.get(r.from_group, r.from_group),
+        steps = t("clause_sep", lang).join(t("mg_rg_handoff_step", lang, sender=names.get(r.from_group, r.from_group),
                              receiver=names.get(r.to_group, r.to_group), per_month=formats.count(r.handoffs_per_month))
                          for r in part.itertuples())
-        lines.append(f"- **{projects.get(project, project) if isinstance(project, str) else formats.DASH}**：{steps}")
+        place = projects.get(project, project) if isinstance(project, str) else formats.DASH
+        lines.append(f"- **{place}**{t('label_sep', lang)}{steps}")
     return "\n".join(lines)
 
 

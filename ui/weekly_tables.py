@@ -209,4 +209,4 @@ def highlights_line(movers: pd.DataFrame, performers: pd.DataFrame, lang: str) -
         best = performers.iloc[0]
         parts.append(t("wk_performer_line", lang, name=best["name"], rate=formats.percent(best["win_rate"]),
                        n=int(best["win_rate_n"]), low=formats.percent(best["win_rate_low"], 0)))
-    return "；".join(parts) if lang == "zh" else "; ".join(parts)
+    return t("clause_sep", lang).join(parts)

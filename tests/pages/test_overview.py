@@ -72,6 +72,9 @@ def test_the_overview_speaks_english_when_asked(monkeypatch, demo_db_path):
     assert not app.exception
     assert app.title[0].value == "Overview"
     assert "Won amount" in metric_values(app) or "Won deals" in metric_values(app)
+    # lists of names are joined the English way (the Chinese 、 and ， stay in Chinese)
+    by_group = [c.value for c in app.caption if c.value.startswith("By the owner's current group: ")]
+    assert by_group and all("，" not in text and "、" not in text and ", " in text for text in by_group)
 
 
 def test_an_empty_database_says_what_to_do(monkeypatch, tmp_path):

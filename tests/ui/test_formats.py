@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ui import formats
+from ui.i18n import listed
 
 
 @pytest.mark.parametrize(("value", "zh", "en"), [
@@ -22,3 +23,9 @@ def test_money_reads_in_the_units_of_the_language(value, zh, en):
 def test_counts_and_percentages():
     assert formats.count(3142) == "3,142" and formats.count(None) == "—"
     assert formats.percent(0.1234) == "12.3%"
+
+
+def test_names_are_listed_the_way_each_language_lists_them():
+    assert listed(["刚需组", "改善组", "成交组"], "zh") == "刚需组、改善组、成交组"
+    assert listed(("刚需组", "改善组"), "en") == "刚需组, 改善组"
+    assert listed([], "zh") == ""

@@ -57,7 +57,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exp_too_few_note": ("灰色/“样本不足”：n 小于 {n}，不显示比率。", "Grey / “too few”: n below {n}, no rate shown."),
     "exp_stage_groups_left_out": ("{groups} 按阶段分工、不自己成交，未列出赢率（见转化漏斗）",
                                   "{groups} are stage-split and do not close deals: no win rate shown (see Funnel)"),
-    "exp_list_sep": ("、", ", "),
     "exp_pivot": ("透视表（与图一致，下载即此表）", "Pivot table (as charted; the downloads are this table)"),
     "exp_download_csv": ("下载 CSV", "Download CSV"),
     "exp_download_xlsx": ("下载 Excel", "Download Excel"),

@@ -92,7 +92,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sat_scatter_excluded": ("未列入：{groups}——按阶段分工、不负责成交的小组，赢率无意义（其转化见“转化漏斗”页）。",
                              "Left out: {groups} — stage-split groups that do not close deals, so a win rate means "
                              "nothing for them (see the Funnel page)."),
-    "sat_list_sep": ("、", ", "),
     "sat_scatter_too_few": ("答卷或已结束商机不足 {min_n} 个的小组未列入：{groups}。",
                             "Groups with fewer than {min_n} answers or closed deals are left out: {groups}."),
     "sat_scatter_empty": ("没有可比较的小组：窗口内需要有答卷和已结束的商机。请放宽日期。",

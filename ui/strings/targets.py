@@ -3,7 +3,6 @@
 STRINGS: dict[str, tuple[str, str]] = {
     "tgt_metric": ("目标指标", "Target metric"),
     "tgt_weekends_off": ("周末不算销售日", "No weekend selling"),
-    "tgt_list_sep": ("、", ", "),
     "tgt_weekends_help": ("案场周末最忙，默认一周七天都是销售日；只有周末闭馆时才打开。",
                           "A sales office is busiest at weekends, so all seven days count by default; "
                           "switch on only if the office closes at weekends."),
