@@ -359,7 +359,7 @@ def detection_reason(reason: str, lang: str) -> str:
         return reason
     key, values = found
     chosen = {name: values.pop(name, None) for name in ("source", "entity")}
-    given = [label(chosen[name], lang) for name, label in (("source", source_label), ("entity", entity_label))
+    given = [named(chosen[name], lang) for name, named in (("source", source_label), ("entity", entity_label))
              if chosen[name]]
     text = t(key, lang, **values)
     return text + t("imp_reason_given", lang, given=t("imp_reason_given_sep", lang).join(given)) if given else text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 BASE_CSS = """
 <style>
-/* Six KPI cards fit one row at 1440 px without cutting "2,027 个" or "6.57 亿元". */
-[data-testid="stMetricValue"] { font-size: 1.75rem; }
+/* Six KPI cards fit one row at 1440 px without cutting "2,027 个", "6.57 亿元" or "7,056 万元" (at 1.75rem the last one was cut). */
+[data-testid="stMetricValue"] { font-size: 1.6rem; }
 [data-testid="stMetricLabel"] p { font-size: 0.95rem; }
 /* The sign-in cookie's script (ui/signin.write_cookie) draws nothing: no empty row above the title. */
 [data-testid="stElementContainer"]:has(script[data-sign-in-cookie]) { display: none; }
